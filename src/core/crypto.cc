@@ -1,0 +1,47 @@
+#include "core/crypto.h"
+
+#include <sodium.h>
+
+#include "core/assert.h"
+
+namespace greenloop {
+
+void InitCrypto() { GL_ASSERT(sodium_init() >= 0); }
+
+std::string Sha256Hex(std::string_view data) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  return std::string(hex, crypto_hash_sha256_BYTES * 2);
+}
+
+std::string RandomToken() {
+  unsigned char bytes[32];
+  randombytes_buf(bytes, sizeof bytes);
+  char out[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+  sodium_bin2base64(out, sizeof out, bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return std::string(out);
+}
+
+std::optional<std::string> HashPassword(std::string_view password) {
+  char out[crypto_pwhash_STRBYTES];
+  // Interactive limits: a login costs about a tenth of a second, which is what a login page can
+  // afford while still making offline guessing expensive.
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return std::nullopt;
+  }
+  return std::string(out);
+}
+
+bool VerifyPassword(const std::string& password_hash, std::string_view password) {
+  return crypto_pwhash_str_verify(password_hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace greenloop

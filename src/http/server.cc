@@ -1,0 +1,88 @@
+#include "http/server.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace greenloop {
+namespace {
+
+constexpr size_t kMaxBodyBytes = 16 * 1024 * 1024;
+
+HttpRequest FromHttplib(const httplib::Request& in) {
+  HttpRequest out;
+  out.method = in.method;
+  out.path = in.path;
+  for (const auto& [name, value] : in.params) out.query.emplace(name, value);
+  for (const auto& [name, value] : in.headers) {
+    std::string lower = name;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    out.headers[lower] = value;
+  }
+  out.body = in.body;
+  return out;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(Api* api, ServerOptions options)
+    : api_(api), options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {}
+
+HttpServer::~HttpServer() = default;
+
+Status HttpServer::Run() {
+  httplib::Server& server = *server_;
+  // Without TCP_NODELAY every keep-alive response waits ~40 ms for delayed ACKs.
+  server.set_tcp_nodelay(true);
+  const int threads = options_.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  server.set_keep_alive_max_count(10000);
+  server.set_keep_alive_timeout(5);
+  server.set_payload_max_length(kMaxBodyBytes);
+  server.set_read_timeout(30, 0);
+  server.set_write_timeout(30, 0);
+
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    HttpResponse response = api_->Handle(FromHttplib(req));
+    res.status = response.status;
+    res.set_content(response.body, response.content_type);
+    res.set_header("Cache-Control", "no-store");
+  };
+  const std::string api_pattern = R"(/api/.*)";
+  server.Get(api_pattern, handler);
+  server.Post(api_pattern, handler);
+  server.Patch(api_pattern, handler);
+  server.Put(api_pattern, handler);
+  server.Delete(api_pattern, handler);
+  server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown";
+    try {
+      std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    spdlog::error("unhandled exception on {} {}: {}", req.method, req.path, what);
+    res.status = 500;
+    res.set_content(R"({"error":{"code":"internal","message":"internal error; nothing was changed"}})",
+                    "application/json");
+  });
+  if (!options_.web_root.empty()) {
+    if (!server.set_mount_point("/", options_.web_root)) {
+      return Status::Invalid("invalid_field", "web root '" + options_.web_root + "' is not a directory", "web-root");
+    }
+  }
+  if (!server.bind_to_port(options_.host, options_.port)) {
+    return Status::Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
+                               " (in use, or not allowed)");
+  }
+  spdlog::info("GreenLoop serving on http://{}:{}/ (API under /api/v1)", options_.host, options_.port);
+  if (!server.listen_after_bind()) return Status::Unavailable("the HTTP server stopped with an error");
+  return Status::OK();
+}
+
+void HttpServer::Stop() { server_->stop(); }
+
+}  // namespace greenloop

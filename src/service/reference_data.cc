@@ -1,0 +1,257 @@
+#include "service/reference_data.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/assert.h"
+#include "core/crypto.h"
+#include "core/embedded.h"
+#include "core/time.h"
+#include "service/operations.h"
+
+namespace greenloop {
+namespace {
+
+using nlohmann::json;
+
+Status ParseEmbedded(const std::string& path, json* out) {
+  const std::string* text = FindEmbeddedData(path);
+  if (text == nullptr) return Status::Corruption("reference file " + path + " is not compiled in");
+  *out = json::parse(*text, nullptr, false);
+  if (out->is_discarded() || !out->is_object() || !out->contains("items") || !(*out)["items"].is_array()) {
+    return Status::Corruption("reference file " + path + " is not a JSON object with an items array");
+  }
+  return Status::OK();
+}
+
+std::optional<std::string> OptString(const json& j, const char* key) {
+  if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+  return j[key].get<std::string>();
+}
+
+Status DateField(const json& j, const char* key, std::optional<std::int64_t>* out) {
+  auto text = OptString(j, key);
+  if (!text) return Status::OK();
+  auto days = ParseDateDays(*text);
+  if (!days) return Status::Invalid("invalid_field", std::string(key) + " must be a date YYYY-MM-DD", key);
+  *out = days;
+  return Status::OK();
+}
+
+Status InstrumentFromJson(const json& j, Instrument* out) {
+  static const std::set<std::string> kKnown = {"code", "family", "name_zh", "name_en", "vintage", "region",
+                                               "valid_from", "valid_to", "attributes", "source"};
+  for (const auto& [key, value] : j.items()) {
+    if (!kKnown.count(key)) return Status::Invalid("unknown_field", "unknown field '" + key + "'", key);
+  }
+  for (const char* key : {"code", "family", "name_zh"}) {
+    if (!j.contains(key)) return Status::Invalid("missing_field", std::string(key) + " is required", key);
+    if (!j[key].is_string()) return Status::Invalid("invalid_field", std::string(key) + " must be a string", key);
+  }
+  Instrument i;
+  i.code = j["code"].get<std::string>();
+  i.family = j["family"].get<std::string>();
+  i.name_zh = j["name_zh"].get<std::string>();
+  if (j.contains("name_en")) {
+    if (!j["name_en"].is_string()) return Status::Invalid("invalid_field", "name_en must be a string", "name_en");
+    i.name_en = j["name_en"].get<std::string>();
+  }
+  if (j.contains("vintage") && !j["vintage"].is_null()) {
+    if (!j["vintage"].is_number_integer() || j["vintage"].get<std::int64_t>() < 1990 ||
+        j["vintage"].get<std::int64_t>() > 2100) {
+      return Status::Invalid("invalid_field", "vintage must be a year between 1990 and 2100", "vintage");
+    }
+    i.vintage = j["vintage"].get<std::int32_t>();
+  }
+  if (j.contains("region") && !j["region"].is_null()) {
+    if (!j["region"].is_string()) return Status::Invalid("invalid_field", "region must be a string", "region");
+    i.region = j["region"].get<std::string>();
+  }
+  for (const char* key : {"valid_from", "valid_to"}) {
+    if (j.contains(key) && !j[key].is_null() && !j[key].is_string()) {
+      return Status::Invalid("invalid_field", std::string(key) + " must be a date YYYY-MM-DD or null", key);
+    }
+  }
+  GL_RETURN_IF_ERROR(DateField(j, "valid_from", &i.valid_from_days));
+  GL_RETURN_IF_ERROR(DateField(j, "valid_to", &i.valid_to_days));
+  if (j.contains("attributes")) {
+    if (!j["attributes"].is_object()) return Status::Invalid("invalid_field", "attributes must be an object", "attributes");
+    i.attributes_json = j["attributes"].dump();
+  }
+  *out = std::move(i);
+  return Status::OK();
+}
+
+const std::set<std::string>& RegionCodes() {
+  static const std::set<std::string> codes = [] {
+    std::set<std::string> out;
+    json regions;
+    if (ParseEmbedded("data/regions.json", &regions).ok()) {
+      for (const json& r : regions["items"]) out.insert(r.value("code", ""));
+    }
+    return out;
+  }();
+  return codes;
+}
+
+}  // namespace
+
+const std::string* FindEmbeddedData(const std::string& path) {
+  for (const EmbeddedFile& file : EmbeddedData()) {
+    if (file.path == path) return &file.content;
+  }
+  return nullptr;
+}
+
+bool IsKnownRegionCode(const std::string& code) { return RegionCodes().count(code) > 0; }
+
+Status InstrumentFromJsonText(const std::string& json_text, Instrument* out) {
+  json j = json::parse(json_text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Status::Invalid("malformed_json", "the body must be a JSON object");
+  try {
+    return InstrumentFromJson(j, out);
+  } catch (const json::exception& e) {
+    return Status::Invalid("invalid_field", std::string("a field has the wrong type: ") + e.what());
+  }
+}
+
+Status LoadReferenceData(ReferenceData* out) {
+  try {
+    json families, instruments, regions;
+    GL_RETURN_IF_ERROR(ParseEmbedded("data/instrument-families.json", &families));
+    GL_RETURN_IF_ERROR(ParseEmbedded("data/instruments.json", &instruments));
+    GL_RETURN_IF_ERROR(ParseEmbedded("data/regions.json", &regions));
+    for (const json& f : families["items"]) {
+      InstrumentFamily family{f.at("code"), f.at("name_zh"), f.at("name_en"), f.at("unit"), f.at("scale"),
+                              f.value("attributes", std::vector<std::string>{}), f.at("source")};
+      out->families.push_back(std::move(family));
+    }
+    for (const json& j : instruments["items"]) {
+      Instrument instrument;
+      Status st = InstrumentFromJson(j, &instrument);
+      if (!st.ok()) return Status::Corruption("data/instruments.json: " + st.ToString());
+      out->instruments.push_back(std::move(instrument));
+    }
+    for (const json& r : regions["items"]) {
+      Organization region;
+      region.kind = OrgKind::kRegion;
+      region.name_zh = r.at("name_zh");
+      region.name_en = r.at("name_en");
+      region.region = r.at("code").get<std::string>();
+      out->regions.push_back(std::move(region));
+    }
+  } catch (const json::exception& e) {
+    return Status::Corruption(std::string("reference data is malformed: ") + e.what());
+  }
+  return Status::OK();
+}
+
+Status LoadDemoData(RegistryService& service, DemoSummary* summary) {
+  json orgs, accounts, users, movements;
+  GL_RETURN_IF_ERROR(ParseEmbedded("data/demo/organizations.json", &orgs));
+  GL_RETURN_IF_ERROR(ParseEmbedded("data/demo/accounts.json", &accounts));
+  GL_RETURN_IF_ERROR(ParseEmbedded("data/demo/users.json", &users));
+  GL_RETURN_IF_ERROR(ParseEmbedded("data/demo/movements.json", &movements));
+  User probe;
+  if (service.store().GetUserByName("regulator", &probe).ok()) {
+    return Status::Conflict("duplicate", "the demo data is loaded already (user 'regulator' exists)");
+  }
+  // Password hashing is slow by design; do it before taking the writer.
+  std::map<std::string, std::string> password_hashes;
+  for (const json& u : users["items"]) {
+    auto hash = HashPassword(u.at("password").get<std::string>());
+    if (!hash) return Status::Unavailable("out of memory hashing a password");
+    password_hashes[u.at("name")] = *hash;
+  }
+  Status result;
+  Reply reply = service.Execute([&](WriteContext& ctx) -> Reply {
+    try {
+      Principal system = SystemPrincipal();
+      std::map<std::string, OrgId> org_ids;
+      std::vector<Organization> regions;
+      Status st = ctx.store().ListOrganizations(OrganizationFilter{OrgKind::kRegion, std::nullopt}, &regions);
+      if (!st.ok()) return ErrorReply(st);
+      for (const Organization& r : regions) org_ids["region-" + r.region.value_or("")] = r.id;
+      for (const json& o : orgs["items"]) {
+        Organization org;
+        auto kind = ParseOrgKind(o.at("kind").get<std::string>());
+        if (!kind) return ErrorReply(Status::Corruption("demo organization kind " + o.at("kind").dump()));
+        org.kind = *kind;
+        org.name_zh = o.at("name_zh");
+        org.name_en = o.value("name_en", "");
+        org.uscc = OptString(o, "uscc");
+        org.region = OptString(o, "region");
+        org.industry = OptString(o, "industry");
+        st = CreateOrganization(ctx, system, org, &org);
+        if (!st.ok()) return ErrorReply(st);
+        org_ids[o.at("ref")] = org.id;
+        summary->organizations++;
+      }
+      std::map<std::string, AccountId> account_ids;
+      for (const json& a : accounts["items"]) {
+        auto kind = ParseAccountKind(a.at("kind").get<std::string>());
+        auto org = org_ids.find(a.at("org_ref"));
+        if (!kind || org == org_ids.end()) return ErrorReply(Status::Corruption("demo account " + a.dump()));
+        Account account;
+        st = CreateAccount(ctx, system, org->second, *kind, a.at("name"), &account);
+        if (!st.ok()) return ErrorReply(st);
+        account_ids[a.at("ref")] = account.id;
+        summary->accounts++;
+      }
+      for (const json& u : users["items"]) {
+        auto role = ParseRole(u.at("role").get<std::string>());
+        std::optional<OrgId> org_id;
+        if (auto ref = OptString(u, "org_ref")) {
+          auto it = org_ids.find(*ref);
+          if (it == org_ids.end()) return ErrorReply(Status::Corruption("demo user org " + *ref));
+          org_id = it->second;
+        }
+        if (!role) return ErrorReply(Status::Corruption("demo user role " + u.dump()));
+        User user;
+        st = CreateUser(ctx, u.at("name"), u.value("display_name", ""), *role, org_id,
+                        password_hashes[u.at("name")], &user);
+        if (!st.ok()) return ErrorReply(st);
+        summary->logins.emplace_back(u.at("name"), u.at("password"));
+        summary->users++;
+      }
+      const time_us now = ctx.now();
+      const std::int64_t today = now / kMicrosPerDay;
+      for (const json& m : movements["items"]) {
+        auto kind = ParseEntryKind(m.at("kind").get<std::string>());
+        if (!kind) return ErrorReply(Status::Corruption("demo movement kind " + m.dump()));
+        Movement movement;
+        movement.kind = *kind;
+        movement.instrument = m.at("instrument");
+        movement.quantity = m.at("quantity");
+        movement.memo = m.value("memo", "");
+        auto ref = [&](const char* key) -> AccountId {
+          auto name = OptString(m, key);
+          if (!name) return 0;
+          auto it = account_ids.find(*name);
+          return it == account_ids.end() ? -1 : it->second;
+        };
+        movement.to_account = ref("to_account_ref");
+        movement.from_account = *kind == EntryKind::kTransfer ? ref("from_account_ref") : ref("account_ref");
+        // Rights whose validity has already ended are loaded as of a month before the end, so
+        // that the demo can show their expiry.
+        const Instrument* instrument = ctx.ledger().FindInstrument(movement.instrument);
+        if (instrument && instrument->valid_to_days && *instrument->valid_to_days < today) {
+          ctx.Backdate((*instrument->valid_to_days - 30) * kMicrosPerDay);
+        }
+        Entry entry;
+        st = ApplyMovement(ctx, system, movement, &entry);
+        ctx.RestoreNow(now);
+        if (!st.ok()) return ErrorReply(Status::Corruption("demo movement " + m.dump() + ": " + st.ToString()));
+        summary->movements++;
+      }
+    } catch (const json::exception& e) {
+      return ErrorReply(Status::Corruption(std::string("demo data is malformed: ") + e.what()));
+    }
+    return Reply{201, ""};
+  });
+  if (reply.http_status != 201) return Status::Corruption("loading demo data failed: " + reply.body);
+  return Status::OK();
+}
+
+}  // namespace greenloop

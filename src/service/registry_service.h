@@ -1,0 +1,163 @@
+// src/service/registry_service.h
+//
+// The registry service: owns the ledger engine, loads it from the store at start, and runs every
+// change through one writer thread that commits in groups. A change is a job: a function that
+// validates and applies its movements to the in-memory ledger and adds the rows to write. Jobs
+// that finish with an error are rolled back alone; the jobs of a group that succeed are made
+// durable by one transaction (one fsync) before any of them is acknowledged — LevelDB's write
+// group, TigerBeetle's batching. Idempotency records are written in the same transaction as the
+// change they answer for, so a crash can never separate the two.
+//
+// Thread safety: all public methods may be called from any thread.
+#ifndef GREENLOOP_SERVICE_REGISTRY_SERVICE_H_
+#define GREENLOOP_SERVICE_REGISTRY_SERVICE_H_
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "registry/ledger.h"
+#include "store/store.h"
+
+namespace greenloop {
+
+// Who is calling: the authenticated user with its role and organization.
+struct Principal {
+  User user;
+  std::optional<Organization> org;
+  Role role() const { return user.role; }
+  bool is_regulator() const { return user.role == Role::kRegulator; }
+  std::optional<OrgId> org_id() const { return user.org_id; }
+};
+
+// What a job answers: an HTTP status and the body to send (and to replay for a repeated key).
+struct Reply {
+  int http_status = 200;
+  std::string body;
+};
+
+// The view a job has of the system while it runs on the writer thread.
+class WriteContext {
+ public:
+  Ledger& ledger() { return *ledger_; }
+  time_us now() const { return now_us_; }
+  Store& store() { return *store_; }
+
+  void AddEntry(Entry entry) { batch_->entries.push_back(std::move(entry)); }
+  void PutInstrument(const Instrument& instrument);
+  void PutAccount(const Account& account);
+  void PutOrganization(const Organization& org) { batch_->organizations.push_back(org); }
+  void PutFamily(const InstrumentFamily& family);
+  // Persists an account the ledger already changed (status changes).
+  void RecordAccount(const Account& account) { batch_->accounts.push_back(account); }
+  bool OrgAllocated(OrgId id) const { return id > 0 && id <= *max_org_id_; }
+  // Loading historical records (the demo set, a legacy registry) dates entries in the past.
+  // Only ever earlier than the clock, and the caller keeps entries in time order.
+  void Backdate(time_us at_us) {
+    GL_ASSERT(at_us <= now_us_);
+    now_us_ = at_us;
+  }
+  void RestoreNow(time_us now_us) { now_us_ = now_us; }
+  void PutUser(const User& user) { batch_->users.push_back(user); }
+  void PutToken(const TokenRecord& token) { batch_->tokens.push_back(token); }
+  void Audit(UserId user, std::string action, std::string target, std::string details_json);
+
+  OrgId NextOrgId() { return ++*max_org_id_; }
+  AccountId NextAccountId() { return static_cast<AccountId>(ledger_->account_count()) + 1; }
+  UserId NextUserId() { return ++*max_user_id_; }
+  // Names created earlier in the same commit group, which the store cannot see yet.
+  bool UsccTaken(const std::string& uscc);
+  bool UserNameTaken(const std::string& name);
+
+ private:
+  friend class RegistryService;
+  Ledger* ledger_ = nullptr;
+  Store* store_ = nullptr;
+  WriteBatch* batch_ = nullptr;
+  OrgId* max_org_id_ = nullptr;
+  UserId* max_user_id_ = nullptr;
+  time_us now_us_ = 0;
+};
+
+using Job = std::function<Reply(WriteContext&)>;
+
+struct ServiceOptions {
+  // Most jobs one commit may carry. 1 turns group commit off (one transaction per job).
+  size_t max_group_jobs = 1024;
+  time_us token_lifetime_us = 12LL * 3600 * 1'000'000;
+};
+
+class RegistryService {
+ public:
+  // Loads the ledger from the store (which must be migrated) and starts the writer thread.
+  static Status Open(Store* store, Clock* clock, const ServiceOptions& options, std::unique_ptr<RegistryService>* out);
+  ~RegistryService();
+  RegistryService(const RegistryService&) = delete;
+  RegistryService& operator=(const RegistryService&) = delete;
+
+  // Runs a job on the writer thread and waits until it is durable (or refused).
+  Reply Execute(Job job);
+  // Same, under an idempotency key of the user: a repeated key with the same request hash
+  // answers the stored reply; with another request hash, 409.
+  Reply ExecuteIdempotent(UserId user, const std::string& key, const std::string& request_hash, Job job);
+
+  // Checks a bearer token; caches valid tokens until they expire.
+  Status Authenticate(const std::string& token, Principal* out);
+  // Checks a password and issues a token.
+  Status Login(const std::string& name, const std::string& password, std::string* token, time_us* expires_at_us,
+               User* user);
+  Status IssueToken(const User& user, time_us lifetime_us, std::string* token, time_us* expires_at_us);
+
+  Store& store() { return *store_; }
+  Clock& clock() { return *clock_; }
+  // The system accounts of the registry (issuance, retirement, cancellation).
+  SystemAccounts system_accounts();
+
+ private:
+  struct Pending {
+    Job job;
+    std::optional<std::pair<UserId, std::string>> key;
+    std::string request_hash;
+    std::promise<Reply> reply;
+  };
+
+  RegistryService(Store* store, Clock* clock, const ServiceOptions& options);
+  void WriterLoop();
+  void RunGroup(std::vector<std::unique_ptr<Pending>>& group);
+  Reply RunOne(Pending& pending, WriteBatch& batch, std::unordered_map<std::string, size_t>& group_keys);
+
+  Store* store_;
+  Clock* clock_;
+  ServiceOptions options_;
+  Ledger ledger_;
+  OrgId max_org_id_ = 0;
+  UserId max_user_id_ = 0;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::deque<std::unique_ptr<Pending>> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+
+  std::mutex token_mutex_;
+  std::unordered_map<std::string, Principal> token_cache_;
+  std::unordered_map<std::string, time_us> token_expiry_;
+};
+
+// A JSON error body: {"error":{"code","message","field"}}.
+std::string ErrorBody(const Status& status);
+Reply ErrorReply(const Status& status);
+
+}  // namespace greenloop
+
+#endif  // GREENLOOP_SERVICE_REGISTRY_SERVICE_H_

@@ -1,0 +1,117 @@
+-- GreenLoop registry schema, version 1 (PostgreSQL). Same tables and meaning as the SQLite
+-- migration of the same number.
+CREATE TABLE instrument_families (
+  code TEXT PRIMARY KEY,
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  scale BIGINT NOT NULL CHECK (scale > 0),
+  required_attributes TEXT NOT NULL,
+  source TEXT NOT NULL
+);
+
+CREATE TABLE instruments (
+  code TEXT PRIMARY KEY,
+  family TEXT NOT NULL REFERENCES instrument_families(code),
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  scale BIGINT NOT NULL CHECK (scale > 0),
+  vintage INTEGER,
+  region TEXT,
+  valid_from_days BIGINT,
+  valid_to_days BIGINT,
+  attributes TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'expired')),
+  created_at_us BIGINT NOT NULL
+);
+
+CREATE TABLE organizations (
+  id BIGINT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('region', 'enterprise', 'verifier', 'exchange', 'government')),
+  name_zh TEXT NOT NULL,
+  name_en TEXT NOT NULL,
+  uscc TEXT UNIQUE,
+  region TEXT,
+  industry TEXT,
+  created_at_us BIGINT NOT NULL
+);
+
+CREATE TABLE accounts (
+  id BIGINT PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES organizations(id),
+  kind TEXT NOT NULL CHECK (kind IN ('holding', 'reserve', 'issuance', 'retirement', 'cancellation', 'clearing')),
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'frozen', 'closed')),
+  created_at_us BIGINT NOT NULL,
+  status_changed_at_us BIGINT NOT NULL
+);
+CREATE INDEX accounts_org ON accounts(org_id);
+
+CREATE TABLE users (
+  id BIGINT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('regulator', 'region', 'enterprise', 'verifier', 'exchange', 'public')),
+  org_id BIGINT REFERENCES organizations(id),
+  password_hash TEXT NOT NULL,
+  created_at_us BIGINT NOT NULL
+);
+
+CREATE TABLE tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  expires_at_us BIGINT NOT NULL
+);
+
+CREATE TABLE entries (
+  id BIGINT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('issue', 'transfer', 'freeze', 'unfreeze', 'retire', 'cancel', 'expire', 'reverse')),
+  created_at_us BIGINT NOT NULL,
+  reverses BIGINT REFERENCES entries(id),
+  actor_user_id BIGINT NOT NULL,
+  memo TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX entries_created ON entries(created_at_us);
+CREATE INDEX entries_reverses ON entries(reverses) WHERE reverses IS NOT NULL;
+
+CREATE TABLE postings (
+  entry_id BIGINT NOT NULL REFERENCES entries(id),
+  seq INTEGER NOT NULL,
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  instrument TEXT NOT NULL REFERENCES instruments(code),
+  bucket TEXT NOT NULL CHECK (bucket IN ('available', 'frozen')),
+  amount BIGINT NOT NULL,
+  PRIMARY KEY (entry_id, seq)
+);
+CREATE INDEX postings_account ON postings(account_id, entry_id);
+CREATE INDEX postings_instrument ON postings(instrument, entry_id);
+
+CREATE TABLE holdings (
+  account_id BIGINT NOT NULL REFERENCES accounts(id),
+  instrument TEXT NOT NULL REFERENCES instruments(code),
+  available BIGINT NOT NULL,
+  frozen BIGINT NOT NULL,
+  PRIMARY KEY (account_id, instrument)
+);
+
+CREATE TABLE idempotency (
+  user_id BIGINT NOT NULL,
+  key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  response_body TEXT NOT NULL,
+  created_at_us BIGINT NOT NULL,
+  PRIMARY KEY (user_id, key)
+);
+
+CREATE TABLE audit_log (
+  id BIGSERIAL PRIMARY KEY,
+  at_us BIGINT NOT NULL,
+  user_id BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  details TEXT NOT NULL
+);

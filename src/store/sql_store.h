@@ -1,0 +1,82 @@
+// src/store/sql_store.h
+//
+// The Store over any SqlDriver: all of GreenLoop's SQL in one place, written in the subset that
+// SQLite and PostgreSQL share. One connection writes (the service has one writer thread); reads
+// borrow a connection from a small pool, so they run beside the writer and see committed data.
+#ifndef GREENLOOP_STORE_SQL_STORE_H_
+#define GREENLOOP_STORE_SQL_STORE_H_
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "store/sql_driver.h"
+#include "store/store.h"
+
+namespace greenloop {
+
+class SqlStore : public Store {
+ public:
+  // Connects the writer at once; readers are connected on first use.
+  static Status Open(std::unique_ptr<SqlDriver> driver, std::unique_ptr<Store>* out);
+
+  std::string Kind() const override { return driver_->Dialect(); }
+  Status Migrate(std::vector<int>* applied) override;
+  Status SchemaVersion(int* version) override;
+  Status Commit(const WriteBatch& batch) override;
+  Status LoadSnapshot(LedgerSnapshot* out) override;
+
+  Status ListFamilies(std::vector<InstrumentFamily>* out) override;
+  Status ListInstruments(const std::optional<std::string>& family, std::vector<Instrument>* out) override;
+  Status GetInstrument(const std::string& code, Instrument* out) override;
+  Status ListOrganizations(const OrganizationFilter& filter, std::vector<Organization>* out) override;
+  Status GetOrganization(OrgId id, Organization* out) override;
+  Status FindOrganizationByUscc(const std::string& uscc, Organization* out) override;
+  Status ListAccounts(const AccountFilter& filter, std::vector<Account>* out) override;
+  Status GetAccount(AccountId id, Account* out) override;
+  Status ListHoldings(AccountId account, std::vector<Holding>* out) override;
+  Status ScanHoldings(const std::function<void(const Holding&)>& fn) override;
+  Status GetEntry(EntryId id, Entry* out) override;
+  Status FindReversal(EntryId id, std::optional<EntryId>* reversal) override;
+  Status QueryJournal(const JournalQuery& query, std::vector<Entry>* out) override;
+  Status ScanJournal(const std::function<void(const Entry&)>& fn) override;
+  Status CountEntries(std::int64_t* count) override;
+  Status GetUserByName(const std::string& name, User* out) override;
+  Status GetUser(UserId id, User* out) override;
+  Status ListUsers(std::vector<User>* out) override;
+  Status GetToken(const std::string& token_hash, TokenRecord* out) override;
+  Status GetIdempotency(UserId user, const std::string& key, IdempotencyRecord* out) override;
+  Status Supply(std::vector<SupplyRow>* out) override;
+  Status Activity(time_us since_us, std::vector<ActivityRow>* out) override;
+
+ private:
+  // A pooled reader connection, returned to the pool when it goes out of scope.
+  class Reader {
+   public:
+    Reader(SqlStore* store, std::unique_ptr<SqlConnection> connection)
+        : store_(store), connection_(std::move(connection)) {}
+    Reader(Reader&&) = default;
+    ~Reader();
+    SqlConnection* operator->() { return connection_.get(); }
+    SqlConnection& operator*() { return *connection_; }
+
+   private:
+    SqlStore* store_;
+    std::unique_ptr<SqlConnection> connection_;
+  };
+
+  explicit SqlStore(std::unique_ptr<SqlDriver> driver) : driver_(std::move(driver)) {}
+  Status Borrow(std::unique_ptr<Reader>* out);
+  Status WriteAll(const WriteBatch& batch);
+  Status ReadPostings(SqlConnection& db, std::vector<Entry>* entries);
+
+  std::unique_ptr<SqlDriver> driver_;
+  std::mutex writer_mutex_;
+  std::unique_ptr<SqlConnection> writer_;
+  std::mutex pool_mutex_;
+  std::vector<std::unique_ptr<SqlConnection>> pool_;
+};
+
+}  // namespace greenloop
+
+#endif  // GREENLOOP_STORE_SQL_STORE_H_

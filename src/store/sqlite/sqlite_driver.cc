@@ -1,0 +1,151 @@
+// SQLite driver: WAL journal, synchronous=FULL so that a commit is on disk (fsync) before it
+// returns, foreign keys on, a busy timeout so readers and the writer do not fail on contention.
+#include <sqlite3.h>
+
+#include <map>
+#include <string>
+
+#include "core/assert.h"
+#include "store/sql_driver.h"
+
+namespace greenloop {
+namespace {
+
+class SqliteRow : public SqlRow {
+ public:
+  explicit SqliteRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  bool IsNull(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+  std::int64_t Int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  std::string Text(int column) const override {
+    const unsigned char* text = sqlite3_column_text(stmt_, column);
+    if (text == nullptr) return "";
+    return std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteConnection : public SqlConnection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Status Exec(const std::string& sql, const SqlParams& params, const RowCallback& on_row) override {
+    sqlite3_stmt* stmt = nullptr;
+    GL_RETURN_IF_ERROR(Prepare(sql, &stmt));
+    GL_RETURN_IF_ERROR(Bind(stmt, params));
+    SqliteRow row(stmt);
+    while (true) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        Status st = Error("step", rc);
+        sqlite3_reset(stmt);
+        return st;
+      }
+      if (on_row) on_row(row);
+    }
+    sqlite3_reset(stmt);
+    return Status::OK();
+  }
+
+  Status ExecMany(const std::string& sql, const std::vector<SqlParams>& rows) override {
+    for (const SqlParams& params : rows) GL_RETURN_IF_ERROR(Exec(sql, params, nullptr));
+    return Status::OK();
+  }
+
+  Status ExecScript(const std::string& sql) override {
+    char* error = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
+    if (rc != SQLITE_OK) {
+      std::string message = error ? error : sqlite3_errstr(rc);
+      sqlite3_free(error);
+      return Status::Unavailable("sqlite: " + message);
+    }
+    return Status::OK();
+  }
+
+  Status BeginWrite() override { return ExecScript("BEGIN IMMEDIATE"); }
+  Status Commit() override { return ExecScript("COMMIT"); }
+  void Rollback() override {
+    if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+ private:
+  Status Prepare(const std::string& sql, sqlite3_stmt** out) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) {
+      *out = it->second;
+      sqlite3_clear_bindings(*out);
+      return Status::OK();
+    }
+    int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), out, nullptr);
+    if (rc != SQLITE_OK) return Error("prepare", rc);
+    statements_.emplace(sql, *out);
+    return Status::OK();
+  }
+
+  Status Bind(sqlite3_stmt* stmt, const SqlParams& params) {
+    GL_ASSERT(static_cast<int>(params.size()) == sqlite3_bind_parameter_count(stmt));
+    for (size_t i = 0; i < params.size(); ++i) {
+      int index = static_cast<int>(i) + 1;
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<std::int64_t>(params[i])) {
+        rc = sqlite3_bind_int64(stmt, index, std::get<std::int64_t>(params[i]));
+      } else if (std::holds_alternative<std::string>(params[i])) {
+        const std::string& s = std::get<std::string>(params[i]);
+        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+      } else {
+        rc = sqlite3_bind_null(stmt, index);
+      }
+      if (rc != SQLITE_OK) return Error("bind", rc);
+    }
+    return Status::OK();
+  }
+
+  Status Error(const char* what, int rc) {
+    return Status::Unavailable(std::string("sqlite ") + what + ": " + sqlite3_errmsg(db_) + " (" +
+                               sqlite3_errstr(rc) + ")");
+  }
+
+  sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*> statements_;
+};
+
+class SqliteDriver : public SqlDriver {
+ public:
+  explicit SqliteDriver(std::string path) : path_(std::move(path)) {}
+  std::string Dialect() const override { return "sqlite"; }
+
+  Status Connect(std::unique_ptr<SqlConnection>* out) override {
+    sqlite3* db = nullptr;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path_.c_str(), &db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+      sqlite3_close_v2(db);
+      return Status::Unavailable("cannot open SQLite database '" + path_ + "': " + message);
+    }
+    sqlite3_busy_timeout(db, 10000);
+    auto connection = std::make_unique<SqliteConnection>(db);
+    // FULL makes every commit wait for the WAL's fsync: an acknowledged write survives a crash
+    // or power loss, which is the promise the API makes.
+    GL_RETURN_IF_ERROR(connection->ExecScript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
+    *out = std::move(connection);
+    return Status::OK();
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+std::unique_ptr<SqlDriver> NewSqliteDriver(const std::string& path) { return std::make_unique<SqliteDriver>(path); }
+
+}  // namespace greenloop

@@ -1,0 +1,179 @@
+// src/store/store.h
+//
+// The one storage interface of GreenLoop, with two implementations: SQLite (embedded default)
+// and PostgreSQL. Writes arrive as a WriteBatch that commits in one transaction and is durable
+// (fsync) before Commit returns; reads see only committed data. Implementations translate their
+// library's errors into Status and never throw.
+//
+// Thread safety: Commit is called by one writer thread at a time; read methods may be called
+// from any number of threads concurrently.
+#ifndef GREENLOOP_STORE_STORE_H_
+#define GREENLOOP_STORE_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "registry/model.h"
+
+namespace greenloop {
+
+enum class Role : std::uint8_t { kRegulator, kRegion, kEnterprise, kVerifier, kExchange, kPublic };
+std::string_view ToString(Role role);
+std::optional<Role> ParseRole(std::string_view s);
+
+struct User {
+  UserId id = 0;
+  std::string name;
+  std::string display_name;
+  Role role = Role::kPublic;
+  std::optional<OrgId> org_id;
+  std::string password_hash;
+  time_us created_at_us = 0;
+};
+
+struct TokenRecord {
+  std::string token_hash;  // SHA-256 hex of the bearer token; the token itself is never stored
+  UserId user_id = 0;
+  time_us expires_at_us = 0;
+};
+
+struct IdempotencyRecord {
+  UserId user_id = 0;
+  std::string key;
+  std::string request_hash;
+  int http_status = 0;
+  std::string response_body;
+  time_us created_at_us = 0;
+};
+
+struct AuditEvent {
+  time_us at_us = 0;
+  UserId user_id = 0;
+  std::string action;  // "account.status", "organization.create", ...
+  std::string target;
+  std::string details_json;
+};
+
+// Everything one commit writes. Entries must continue the stored chain; holdings are their
+// new absolute values; records with an id that exists replace it (accounts, instruments).
+struct WriteBatch {
+  std::vector<Entry> entries;
+  std::vector<Holding> holdings;
+  std::vector<InstrumentFamily> families;
+  std::vector<Instrument> instruments;
+  std::vector<Organization> organizations;
+  std::vector<Account> accounts;
+  std::vector<User> users;
+  std::vector<TokenRecord> tokens;
+  std::vector<IdempotencyRecord> idempotency;
+  std::vector<AuditEvent> audit;
+
+  bool empty() const {
+    return entries.empty() && holdings.empty() && families.empty() && instruments.empty() &&
+           organizations.empty() && accounts.empty() && users.empty() && tokens.empty() && idempotency.empty() &&
+           audit.empty();
+  }
+  void Clear() { *this = WriteBatch(); }
+};
+
+struct OrganizationFilter {
+  std::optional<OrgKind> kind;
+  std::optional<std::string> region;
+};
+
+struct AccountFilter {
+  std::optional<OrgId> org_id;
+  std::optional<AccountKind> kind;
+  std::optional<std::string> region;  // accounts of organizations in this region
+};
+
+struct JournalQuery {
+  std::optional<AccountId> account_id;
+  std::optional<std::string> instrument;
+  std::optional<EntryKind> kind;
+  std::optional<time_us> from_us;  // inclusive
+  std::optional<time_us> to_us;    // exclusive
+  std::optional<EntryId> before_id;  // cursor: entries with smaller ids
+  // Visibility: only entries that touch an account of this organization / region.
+  std::optional<OrgId> visible_org_id;
+  std::optional<std::string> visible_region;
+  int limit = 50;
+};
+
+struct SupplyRow {
+  std::string instrument;
+  std::string family;
+  quantity_t issued = 0;     // minus the issuance account's balance
+  quantity_t retired = 0;
+  quantity_t cancelled = 0;
+  quantity_t outstanding = 0;  // held in holding, reserve and clearing accounts
+};
+
+struct ActivityRow {
+  std::string date;
+  EntryKind kind = EntryKind::kTransfer;
+  std::int64_t count = 0;
+};
+
+// What the ledger engine needs at start.
+struct LedgerSnapshot {
+  std::vector<InstrumentFamily> families;
+  std::vector<Instrument> instruments;
+  std::vector<Account> accounts;
+  std::vector<Holding> holdings;
+  std::vector<EntryId> reversed_entries;
+  EntryId last_entry_id = 0;
+  std::string last_hash;
+  OrgId max_org_id = 0;
+  UserId max_user_id = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "sqlite" or "postgresql".
+  virtual std::string Kind() const = 0;
+  // Applies the numbered migrations not yet applied; reports the versions it ran.
+  virtual Status Migrate(std::vector<int>* applied) = 0;
+  virtual Status SchemaVersion(int* version) = 0;
+
+  virtual Status Commit(const WriteBatch& batch) = 0;
+  virtual Status LoadSnapshot(LedgerSnapshot* out) = 0;
+
+  virtual Status ListFamilies(std::vector<InstrumentFamily>* out) = 0;
+  virtual Status ListInstruments(const std::optional<std::string>& family, std::vector<Instrument>* out) = 0;
+  virtual Status GetInstrument(const std::string& code, Instrument* out) = 0;
+  virtual Status ListOrganizations(const OrganizationFilter& filter, std::vector<Organization>* out) = 0;
+  virtual Status GetOrganization(OrgId id, Organization* out) = 0;
+  virtual Status FindOrganizationByUscc(const std::string& uscc, Organization* out) = 0;
+  virtual Status ListAccounts(const AccountFilter& filter, std::vector<Account>* out) = 0;
+  virtual Status GetAccount(AccountId id, Account* out) = 0;
+  virtual Status ListHoldings(AccountId account, std::vector<Holding>* out) = 0;
+  virtual Status ScanHoldings(const std::function<void(const Holding&)>& fn) = 0;
+  virtual Status GetEntry(EntryId id, Entry* out) = 0;
+  // The entry that reverses `id`, if any.
+  virtual Status FindReversal(EntryId id, std::optional<EntryId>* reversal) = 0;
+  virtual Status QueryJournal(const JournalQuery& query, std::vector<Entry>* out) = 0;
+  // Every entry in id order, with postings, in pages so memory stays bounded.
+  virtual Status ScanJournal(const std::function<void(const Entry&)>& fn) = 0;
+  virtual Status CountEntries(std::int64_t* count) = 0;
+  virtual Status GetUserByName(const std::string& name, User* out) = 0;
+  virtual Status GetUser(UserId id, User* out) = 0;
+  virtual Status ListUsers(std::vector<User>* out) = 0;
+  virtual Status GetToken(const std::string& token_hash, TokenRecord* out) = 0;
+  virtual Status GetIdempotency(UserId user, const std::string& key, IdempotencyRecord* out) = 0;
+  virtual Status Supply(std::vector<SupplyRow>* out) = 0;
+  virtual Status Activity(time_us since_us, std::vector<ActivityRow>* out) = 0;
+};
+
+// Opens the store named by a URL: "sqlite:PATH" (or a path ending in .db) or "postgresql://…".
+Status OpenStore(const std::string& url, std::unique_ptr<Store>* out);
+
+}  // namespace greenloop
+
+#endif  // GREENLOOP_STORE_STORE_H_
