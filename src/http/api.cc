@@ -197,7 +197,8 @@ Status Api::VisibleAccount(const Principal& principal, AccountId id, Account* ac
   if (!st.ok()) return st;
   GL_RETURN_IF_ERROR(service_->store().GetOrganization(account->org_id, owner));
   if (!CanSeeAccount(principal, *account, *owner)) {
-    return Status::Forbidden("account " + std::to_string(id) + " is not visible to your organization");
+    // Answered like a missing account, so that callers cannot probe which accounts exist.
+    return Status::NotFound("account " + std::to_string(id) + " does not exist or is not visible to you", "account");
   }
   return Status::OK();
 }

@@ -69,6 +69,12 @@ Status HttpServer::Run() {
     res.set_content(R"({"error":{"code":"internal","message":"internal error; nothing was changed"}})",
                     "application/json");
   });
+  // cpp-httplib compresses "application/javascript" with brotli at its slowest quality on every
+  // request (over a second for the UI's larger chunks); with a charset parameter the type no
+  // longer matches its list, and the files go out as they are.
+  server.set_file_extension_and_mimetype_mapping("js", "application/javascript; charset=utf-8");
+  server.set_file_extension_and_mimetype_mapping("mjs", "application/javascript; charset=utf-8");
+  server.set_file_extension_and_mimetype_mapping("css", "text/css; charset=utf-8");
   if (!options_.web_root.empty()) {
     if (!server.set_mount_point("/", options_.web_root)) {
       return Status::Invalid("invalid_field", "web root '" + options_.web_root + "' is not a directory", "web-root");

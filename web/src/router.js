@@ -1,0 +1,30 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import { session } from './lib/session.js'
+
+// Hash history: the server only serves index.html at "/", no rewrite rules needed.
+const routes = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  { path: '/', redirect: '/dashboard' },
+  { path: '/dashboard', name: 'dashboard', component: () => import('./views/DashboardView.vue') },
+  { path: '/accounts', name: 'accounts', component: () => import('./views/AccountsView.vue') },
+  { path: '/accounts/:id(\\d+)', name: 'account', component: () => import('./views/AccountDetailView.vue'), props: true },
+  { path: '/transfer', name: 'transfer', component: () => import('./views/TransferView.vue') },
+  { path: '/journal', name: 'journal', component: () => import('./views/JournalView.vue') },
+  { path: '/journal/:id(\\d+)', name: 'entry', component: () => import('./views/EntryView.vue'), props: true },
+  { path: '/instruments', name: 'instruments', component: () => import('./views/InstrumentsView.vue') },
+  { path: '/regulator', name: 'regulator', component: () => import('./views/RegulatorView.vue') },
+  { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
+]
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes,
+})
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !session.token) {
+    return { name: 'login', query: to.fullPath && to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  if (to.name === 'login' && session.token) return { name: 'dashboard' }
+  return true
+})
