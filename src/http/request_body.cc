@@ -43,7 +43,7 @@ Status RequestBody::OptionalInteger(const char* key, std::optional<std::int64_t>
   const nlohmann::json& v = json_[key];
   if (v.is_number_unsigned()) {
     if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return Status::Invalid("invalid_quantity", Name(key) + " is too large (at most 9223372036854775807)", Name(key));
+      return Status::Invalid("invalid_field", Name(key) + " is too large (at most 9223372036854775807)", Name(key));
     }
     *out = static_cast<std::int64_t>(v.get<std::uint64_t>());
     return Status::OK();
@@ -74,7 +74,11 @@ Status RequestBody::Quantity(const char* key, std::int64_t* out) const {
                            Name(key) + " must be an integer in the instrument's smallest unit (see the instrument's scale)",
                            Name(key));
   }
-  GL_RETURN_IF_ERROR(Integer(key, out));
+  Status st = Integer(key, out);
+  if (!st.ok()) {
+    if (st.code() == "invalid_field") return Status::Invalid("invalid_quantity", st.message(), st.field());
+    return st;
+  }
   if (*out <= 0) {
     return Status::Invalid("invalid_quantity", Name(key) + " must be positive, got " + std::to_string(*out), Name(key));
   }

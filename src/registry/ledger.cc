@@ -11,7 +11,7 @@
 namespace greenloop {
 namespace {
 
-constexpr std::array<std::string_view, 18> kLedgerCodeNames = {
+constexpr std::array<std::string_view, 19> kLedgerCodeNames = {
     "ok",
     "invalid_quantity",
     "unknown_instrument",
@@ -21,6 +21,7 @@ constexpr std::array<std::string_view, 18> kLedgerCodeNames = {
     "account_closed",
     "account_frozen",
     "instrument_expired",
+    "instrument_not_yet_valid",
     "instrument_not_expired_yet",
     "insufficient_available",
     "insufficient_frozen",
@@ -161,7 +162,8 @@ bool Ledger::IsSystemSink(AccountId id) const {
   return account != nullptr && IsSinkKind(account->kind);
 }
 
-LedgerCode Ledger::CheckInstrument(const std::string& code, time_us now_us, LedgerRefusal* refusal) const {
+LedgerCode Ledger::CheckInstrument(const std::string& code, time_us now_us, bool allow_before_validity,
+                                   LedgerRefusal* refusal) const {
   const Instrument* instrument = FindInstrument(code);
   if (instrument == nullptr) {
     return Refuse(refusal, LedgerCode::kUnknownInstrument, "instrument '" + code + "' does not exist", "instrument");
@@ -175,6 +177,12 @@ LedgerCode Ledger::CheckInstrument(const std::string& code, time_us now_us, Ledg
     return Refuse(refusal, LedgerCode::kInstrumentExpired,
                   "instrument " + code + " was valid until " + FormatDateDays(*instrument->valid_to_days) +
                       "; it can no longer move",
+                  "instrument");
+  }
+  if (!allow_before_validity && instrument->valid_from_days && today < *instrument->valid_from_days) {
+    return Refuse(refusal, LedgerCode::kInstrumentNotYetValid,
+                  "instrument " + code + " becomes valid on " + FormatDateDays(*instrument->valid_from_days) +
+                      "; until then it can be issued but not moved",
                   "instrument");
   }
   return LedgerCode::kOk;
@@ -238,7 +246,7 @@ LedgerCode Ledger::Move(const Movement& m, time_us now_us, UserId actor, Entry* 
     return Refuse(refusal, LedgerCode::kInvalidQuantity,
                   "quantity must be a positive integer in the instrument's smallest unit", "quantity");
   }
-  LedgerCode code = CheckInstrument(m.instrument, now_us, refusal);
+  LedgerCode code = CheckInstrument(m.instrument, now_us, m.kind == EntryKind::kIssue, refusal);
   if (code != LedgerCode::kOk) return code;
 
   const bool account_only = m.kind == EntryKind::kFreeze || m.kind == EntryKind::kUnfreeze ||
@@ -307,7 +315,7 @@ LedgerCode Ledger::Reverse(const Entry& original, const std::string& memo, time_
   out.reverses = original.id;
   out.memo = memo;
   for (const Posting& p : original.postings) {
-    LedgerCode code = CheckInstrument(p.instrument, now_us, refusal);
+    LedgerCode code = CheckInstrument(p.instrument, now_us, original.kind == EntryKind::kIssue, refusal);
     if (code != LedgerCode::kOk) return code;
     code = CheckAccountMayMove(p.account_id, "entry_id", original.kind == EntryKind::kFreeze ||
                                                              original.kind == EntryKind::kUnfreeze, refusal);

@@ -39,6 +39,7 @@ enum class LedgerCode : std::uint8_t {
   kAccountClosed,
   kAccountFrozen,
   kInstrumentExpired,
+  kInstrumentNotYetValid,
   kInstrumentNotExpiredYet,
   kInsufficientAvailable,
   kInsufficientFrozen,
@@ -162,7 +163,10 @@ class Ledger {
   };
   using UndoRecord = std::variant<UndoHolding, UndoChainHead, UndoInstrument, UndoAccount, UndoReversed>;
 
-  LedgerCode CheckInstrument(const std::string& code, time_us now_us, LedgerRefusal* refusal) const;
+  // Issuance may precede the validity period (allowances are pre-allocated before their
+  // vintage becomes usable); every other movement must fall inside it.
+  LedgerCode CheckInstrument(const std::string& code, time_us now_us, bool allow_before_validity,
+                             LedgerRefusal* refusal) const;
   LedgerCode CheckAccountMayMove(AccountId id, const char* field, bool allow_frozen_status,
                                  LedgerRefusal* refusal) const;
   LedgerCode CheckPostings(const std::vector<Posting>& postings, LedgerRefusal* refusal) const;

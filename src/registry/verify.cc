@@ -17,6 +17,14 @@ void JournalVerifier::Report(std::string kind, std::optional<EntryId> entry, std
   problems_.push_back(VerifyProblem{std::move(kind), entry, account, std::move(instrument), std::move(message)});
 }
 
+bool JournalVerifier::TouchesIssuance(const Entry& entry) const {
+  for (const Posting& p : entry.postings) {
+    auto account = accounts_.find(p.account_id);
+    if (account != accounts_.end() && account->second.kind == AccountKind::kIssuance) return true;
+  }
+  return false;
+}
+
 void JournalVerifier::OnEntry(const Entry& entry) {
   ++entries_seen_;
   const std::string label = "entry " + std::to_string(entry.id);
@@ -75,6 +83,12 @@ void JournalVerifier::OnEntry(const Entry& entry) {
                entry.created_at_us / kMicrosPerDay > *instrument->second.valid_to_days) {
       Report("expired_instrument_moved", entry.id, p.account_id, p.instrument,
              label + " moves " + p.instrument + " after its validity ended");
+    } else if (instrument != instruments_.end() && instrument->second.valid_from_days &&
+               entry.created_at_us / kMicrosPerDay < *instrument->second.valid_from_days &&
+               entry.kind != EntryKind::kIssue &&
+               !(entry.kind == EntryKind::kReverse && TouchesIssuance(entry))) {
+      Report("instrument_not_yet_valid", entry.id, p.account_id, p.instrument,
+             label + " moves " + p.instrument + " before its validity began");
     }
   }
   for (const auto& [instrument, sum] : per_instrument) {

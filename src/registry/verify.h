@@ -38,6 +38,8 @@ class JournalVerifier {
   std::int64_t entries_seen() const { return entries_seen_; }
 
  private:
+  // Issuance and its reversal may precede an instrument's validity.
+  bool TouchesIssuance(const Entry& entry) const;
   void Report(std::string kind, std::optional<EntryId> entry, std::optional<AccountId> account,
               std::string instrument, std::string message);
 

@@ -156,6 +156,19 @@ TEST_F(LedgerTest, ExpiredInstrumentIsSweptToCancellationAndThenFrozenInTime) {
   EXPECT_EQ(ledger_.Expire("CEA-2024", "", kNow, 7, &expiry, &refusal), LedgerCode::kInstrumentNotExpiredYet);
 }
 
+TEST_F(LedgerTest, FutureVintageCanBePreAllocatedButNotMoved) {
+  Instrument next;
+  next.code = "CEA-2099";
+  next.family = "CEA";
+  next.valid_from_days = 20'000 + 1;  // tomorrow
+  ledger_.AddInstrument(next);
+  ASSERT_EQ(Do(EntryKind::kIssue, 0, 4, 10, "CEA-2099"), LedgerCode::kOk);
+  EXPECT_EQ(Do(EntryKind::kTransfer, 4, 5, 1, "CEA-2099"), LedgerCode::kInstrumentNotYetValid);
+  EXPECT_EQ(Do(EntryKind::kRetire, 4, 0, 1, "CEA-2099"), LedgerCode::kInstrumentNotYetValid);
+  EXPECT_EQ(Do(EntryKind::kTransfer, 4, 5, 1, "CEA-2099", kNow + kMicrosPerDay), LedgerCode::kOk);
+  EXPECT_EQ(Available(5, "CEA-2099"), 1);
+}
+
 TEST_F(LedgerTest, ReversalNegatesOnceAndNeedsTheFundsBack) {
   ASSERT_EQ(Do(EntryKind::kIssue, 0, 4, 100), LedgerCode::kOk);
   ASSERT_EQ(Do(EntryKind::kTransfer, 4, 5, 60), LedgerCode::kOk);
