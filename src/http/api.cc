@@ -47,6 +47,12 @@ Status QueryId(const HttpRequest& r, const char* name, std::optional<std::int64_
 
 Reply JsonReply(int status, const json& body) { return Reply{status, body.dump()}; }
 
+// The reply of a job that appended one entry: 201 with the entry, or the error.
+Reply EntryReply(const Status& status, const Entry& entry, const std::string& actor) {
+  if (!status.ok()) return ErrorReply(status);
+  return JsonReply(201, ToJson(entry, actor, std::nullopt));
+}
+
 std::string OrgName(Store& store, OrgId id) {
   Organization org;
   return store.GetOrganization(id, &org).ok() ? org.name_zh : "";
@@ -509,8 +515,7 @@ HttpResponse Api::PostMovement(const HttpRequest& request, EntryKind kind) {
   return RunJob(request, principal, CanonicalJson(body.json()), [=, this](WriteContext& ctx) {
     Entry entry;
     Status s = ApplyMovement(ctx, principal, m, &entry);
-    if (!s.ok()) return ErrorReply(s);
-    return JsonReply(201, ToJson(entry, ActorName(principal.user.id), std::nullopt));
+    return EntryReply(s, entry, ActorName(principal.user.id));
   });
 }
 
@@ -542,8 +547,7 @@ HttpResponse Api::PostTransfers(const HttpRequest& request) {
     return RunJob(request, principal, CanonicalJson(body.json()), [=, this](WriteContext& ctx) {
       Entry entry;
       Status s = ApplyMovement(ctx, principal, m, &entry);
-      if (!s.ok()) return ErrorReply(s);
-      return JsonReply(201, ToJson(entry, ActorName(principal.user.id), std::nullopt));
+      return EntryReply(s, entry, ActorName(principal.user.id));
     });
   }
   st = body.OnlyFields({"transfers"});
@@ -598,8 +602,7 @@ HttpResponse Api::PostReversal(const HttpRequest& request) {
   return RunJob(request, principal, CanonicalJson(body.json()), [=, this](WriteContext& ctx) {
     Entry entry;
     Status s = ApplyReversal(ctx, principal, entry_id, memo.value_or(""), &entry);
-    if (!s.ok()) return ErrorReply(s);
-    return JsonReply(201, ToJson(entry, ActorName(principal.user.id), std::nullopt));
+    return EntryReply(s, entry, ActorName(principal.user.id));
   });
 }
 
@@ -618,8 +621,7 @@ HttpResponse Api::PostExpiration(const HttpRequest& request) {
   return RunJob(request, principal, CanonicalJson(body.json()), [=, this](WriteContext& ctx) {
     Entry entry;
     Status s = ApplyExpiry(ctx, principal, instrument, memo.value_or(""), &entry);
-    if (!s.ok()) return ErrorReply(s);
-    return JsonReply(201, ToJson(entry, ActorName(principal.user.id), std::nullopt));
+    return EntryReply(s, entry, ActorName(principal.user.id));
   });
 }
 

@@ -125,14 +125,7 @@ SystemAccounts RegistryService::system_accounts() {
 Reply RegistryService::Execute(Job job) {
   auto pending = std::make_unique<Pending>();
   pending->job = std::move(job);
-  std::future<Reply> reply = pending->reply.get_future();
-  {
-    std::lock_guard<std::mutex> lock(queue_mutex_);
-    GL_ASSERT(!stopping_);
-    queue_.push_back(std::move(pending));
-  }
-  queue_cv_.notify_one();
-  return reply.get();
+  return Submit(std::move(pending));
 }
 
 Reply RegistryService::ExecuteIdempotent(UserId user, const std::string& key, const std::string& request_hash,
@@ -142,6 +135,10 @@ Reply RegistryService::ExecuteIdempotent(UserId user, const std::string& key, co
   pending->job = std::move(job);
   pending->key = std::make_pair(user, key);
   pending->request_hash = request_hash;
+  return Submit(std::move(pending));
+}
+
+Reply RegistryService::Submit(std::unique_ptr<Pending> pending) {
   std::future<Reply> reply = pending->reply.get_future();
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);

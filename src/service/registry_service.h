@@ -132,6 +132,7 @@ class RegistryService {
   };
 
   RegistryService(Store* store, Clock* clock, const ServiceOptions& options);
+  Reply Submit(std::unique_ptr<Pending> pending);
   void WriterLoop();
   void RunGroup(std::vector<std::unique_ptr<Pending>>& group);
   Reply RunOne(Pending& pending, WriteBatch& batch, std::unordered_map<std::string, size_t>& group_keys);
