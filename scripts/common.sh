@@ -40,8 +40,12 @@ ensure_node() {
 ensure_npm_modules() {
   cd "$GREENLOOP_ROOT"
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error
+    # `npm install` rather than `npm ci`: with this machine's npmrc (omit-lockfile-registry-resolved)
+    # npm writes lock files without the other platforms' optional packages, which `npm ci` then
+    # refuses as "out of sync". `npm install` follows the lock for everything it lists and leaves it
+    # unchanged; package.json pins every direct dependency to an exact version.
+    log "installing npm packages"
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 

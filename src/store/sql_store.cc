@@ -138,6 +138,7 @@ SqlStore::Reader::~Reader() {
 Status SqlStore::Open(std::unique_ptr<SqlDriver> driver, std::unique_ptr<Store>* out) {
   std::unique_ptr<SqlStore> store(new SqlStore(std::move(driver)));
   GL_RETURN_IF_ERROR(store->driver_->Connect(&store->writer_));
+  GL_RETURN_IF_ERROR(store->writer_->PrepareForWriting());
   *out = std::move(store);
   return Status::OK();
 }
@@ -217,7 +218,7 @@ Status SqlStore::WriteAll(const WriteBatch& b) {
   SqlConnection& db = *writer_;
   std::vector<SqlParams> rows;
   auto run = [&](const char* sql) {
-    Status st = db.ExecMany(sql, rows);
+    Status st = db.ExecRows(sql, rows);
     rows.clear();
     return st;
   };
@@ -263,31 +264,63 @@ Status SqlStore::WriteAll(const WriteBatch& b) {
       "role = excluded.role, org_id = excluded.org_id, password_hash = excluded.password_hash"));
   for (const TokenRecord& t : b.tokens) rows.push_back({t.token_hash, t.user_id, t.expires_at_us});
   GL_RETURN_IF_ERROR(run("INSERT INTO tokens (token_hash, user_id, expires_at_us) VALUES (?, ?, ?)"));
-  for (const Entry& e : b.entries) {
-    rows.push_back({e.id, Str(ToString(e.kind)), e.created_at_us, Opt(e.reverses), e.actor_user_id, e.memo,
-                    e.prev_hash, e.hash});
-  }
-  GL_RETURN_IF_ERROR(run(
+  // The rows of every commit: filled in place, without building a row vector first.
+  GL_RETURN_IF_ERROR(db.ExecMany(
       "INSERT INTO entries (id, kind, created_at_us, reverses, actor_user_id, memo, prev_hash, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      b.entries.size(), [&](size_t i, SqlParams* p) {
+        const Entry& e = b.entries[i];
+        p->resize(8);
+        (*p)[0] = e.id;
+        SetText(&(*p)[1], ToString(e.kind));
+        (*p)[2] = e.created_at_us;
+        (*p)[3] = Opt(e.reverses);
+        (*p)[4] = e.actor_user_id;
+        SetText(&(*p)[5], e.memo);
+        SetText(&(*p)[6], e.prev_hash);
+        SetText(&(*p)[7], e.hash);
+      }));
+  std::vector<std::pair<const Entry*, size_t>> postings;
   for (const Entry& e : b.entries) {
-    std::int64_t seq = 0;
-    for (const Posting& p : e.postings) {
-      rows.push_back({e.id, seq++, p.account_id, p.instrument, Str(ToString(p.bucket)), p.amount});
-    }
+    for (size_t seq = 0; seq < e.postings.size(); ++seq) postings.emplace_back(&e, seq);
   }
-  GL_RETURN_IF_ERROR(run(
-      "INSERT INTO postings (entry_id, seq, account_id, instrument, bucket, amount) VALUES (?, ?, ?, ?, ?, ?)"));
-  for (const Holding& h : b.holdings) rows.push_back({h.account_id, h.instrument, h.available, h.frozen});
-  GL_RETURN_IF_ERROR(run(
+  GL_RETURN_IF_ERROR(db.ExecMany(
+      "INSERT INTO postings (entry_id, seq, account_id, instrument, bucket, amount) VALUES (?, ?, ?, ?, ?, ?)",
+      postings.size(), [&](size_t i, SqlParams* p) {
+        const auto& [entry, seq] = postings[i];
+        const Posting& posting = entry->postings[seq];
+        p->resize(6);
+        (*p)[0] = entry->id;
+        (*p)[1] = static_cast<std::int64_t>(seq);
+        (*p)[2] = posting.account_id;
+        SetText(&(*p)[3], posting.instrument);
+        SetText(&(*p)[4], ToString(posting.bucket));
+        (*p)[5] = posting.amount;
+      }));
+  GL_RETURN_IF_ERROR(db.ExecMany(
       "INSERT INTO holdings (account_id, instrument, available, frozen) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT (account_id, instrument) DO UPDATE SET available = excluded.available, frozen = excluded.frozen"));
-  for (const IdempotencyRecord& r : b.idempotency) {
-    rows.push_back({r.user_id, r.key, r.request_hash, std::int64_t{r.http_status}, r.response_body, r.created_at_us});
-  }
-  GL_RETURN_IF_ERROR(run(
+      "ON CONFLICT (account_id, instrument) DO UPDATE SET available = excluded.available, frozen = excluded.frozen",
+      b.holdings.size(), [&](size_t i, SqlParams* p) {
+        const Holding& h = b.holdings[i];
+        p->resize(4);
+        (*p)[0] = h.account_id;
+        SetText(&(*p)[1], h.instrument);
+        (*p)[2] = h.available;
+        (*p)[3] = h.frozen;
+      }));
+  GL_RETURN_IF_ERROR(db.ExecMany(
       "INSERT INTO idempotency (user_id, key, request_hash, http_status, response_body, created_at_us) "
-      "VALUES (?, ?, ?, ?, ?, ?)"));
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      b.idempotency.size(), [&](size_t i, SqlParams* p) {
+        const IdempotencyRecord& r = b.idempotency[i];
+        p->resize(6);
+        (*p)[0] = r.user_id;
+        SetText(&(*p)[1], r.key);
+        SetText(&(*p)[2], r.request_hash);
+        (*p)[3] = std::int64_t{r.http_status};
+        SetText(&(*p)[4], r.response_body);
+        (*p)[5] = r.created_at_us;
+      }));
   for (const AuditEvent& a : b.audit) rows.push_back({a.at_us, a.user_id, a.action, a.target, a.details_json});
   return run("INSERT INTO audit_log (at_us, user_id, action, target, details) VALUES (?, ?, ?, ?, ?)");
 }

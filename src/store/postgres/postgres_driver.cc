@@ -96,16 +96,18 @@ class PgConnection : public SqlConnection {
     return Status::OK();
   }
 
-  Status ExecMany(const std::string& sql, const std::vector<SqlParams>& rows) override {
-    if (rows.empty()) return Status::OK();
+  Status ExecMany(const std::string& sql, size_t count, const RowFiller& fill) override {
+    if (count == 0) return Status::OK();
     const Prepared* prepared = nullptr;
     GL_RETURN_IF_ERROR(Prepare(sql, &prepared));
-    for (size_t start = 0; start < rows.size(); start += kPipelineChunkRows) {
-      size_t end = std::min(rows.size(), start + kPipelineChunkRows);
-      GL_RETURN_IF_ERROR(RunPipeline(*prepared, rows, start, end));
+    for (size_t start = 0; start < count; start += kPipelineChunkRows) {
+      size_t end = std::min(count, start + kPipelineChunkRows);
+      GL_RETURN_IF_ERROR(RunPipeline(*prepared, fill, start, end));
     }
     return Status::OK();
   }
+
+  Status PrepareForWriting() override { return Status::OK(); }
 
   Status ExecScript(const std::string& sql) override {
     PGresult* result = PQexec(conn_, sql.c_str());
@@ -147,12 +149,14 @@ class PgConnection : public SqlConnection {
     return Status::OK();
   }
 
-  Status RunPipeline(const Prepared& prepared, const std::vector<SqlParams>& rows, size_t start, size_t end) {
+  Status RunPipeline(const Prepared& prepared, const RowFiller& fill, size_t start, size_t end) {
     if (PQenterPipelineMode(conn_) != 1) return Status::Unavailable("postgresql: cannot enter pipeline mode");
     Status st;
+    SqlParams params;
     for (size_t i = start; i < end && st.ok(); ++i) {
-      GL_ASSERT(static_cast<size_t>(prepared.param_count) == rows[i].size());
-      ParamArrays arrays(rows[i]);
+      fill(i, &params);
+      GL_ASSERT(static_cast<size_t>(prepared.param_count) == params.size());
+      ParamArrays arrays(params);
       if (PQsendQueryPrepared(conn_, prepared.name.c_str(), prepared.param_count, arrays.values.data(), nullptr,
                               nullptr, 0) != 1) {
         st = Status::Unavailable(std::string("postgresql send: ") + PQerrorMessage(conn_));

@@ -53,9 +53,18 @@ class SqliteConnection : public SqlConnection {
     return Status::OK();
   }
 
-  Status ExecMany(const std::string& sql, const std::vector<SqlParams>& rows) override {
-    for (const SqlParams& params : rows) GL_RETURN_IF_ERROR(Exec(sql, params, nullptr));
+  Status ExecMany(const std::string& sql, size_t count, const RowFiller& fill) override {
+    SqlParams params;
+    for (size_t i = 0; i < count; ++i) {
+      fill(i, &params);
+      GL_RETURN_IF_ERROR(Exec(sql, params, nullptr));
+    }
     return Status::OK();
+  }
+
+  Status PrepareForWriting() override {
+    // 256 MiB of page cache keeps the journal's index pages in memory across commits.
+    return ExecScript("PRAGMA foreign_keys=OFF; PRAGMA cache_size=-262144;");
   }
 
   Status ExecScript(const std::string& sql) override {
@@ -80,7 +89,6 @@ class SqliteConnection : public SqlConnection {
     auto it = statements_.find(sql);
     if (it != statements_.end()) {
       *out = it->second;
-      sqlite3_clear_bindings(*out);
       return Status::OK();
     }
     int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), out, nullptr);
@@ -98,7 +106,8 @@ class SqliteConnection : public SqlConnection {
         rc = sqlite3_bind_int64(stmt, index, std::get<std::int64_t>(params[i]));
       } else if (std::holds_alternative<std::string>(params[i])) {
         const std::string& s = std::get<std::string>(params[i]);
-        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+        // Static: the parameters outlive the statement's execution, which follows at once.
+        rc = sqlite3_bind_text(stmt, index, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
       } else {
         rc = sqlite3_bind_null(stmt, index);
       }
