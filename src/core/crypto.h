@@ -1,7 +1,7 @@
 // src/core/crypto.h
 //
-// Thin wrappers over libsodium: SHA-256 for the journal's hash chain and token storage, argon2id
-// for passwords, random tokens, and constant-time comparison.
+// Thin wrappers: SHA-256 (OpenSSL) for the journal's hash chain and token storage; argon2id
+// for passwords, random tokens and constant-time comparison (libsodium).
 #ifndef GREENLOOP_CORE_CRYPTO_H_
 #define GREENLOOP_CORE_CRYPTO_H_
 

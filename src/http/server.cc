@@ -3,7 +3,10 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 
 namespace greenloop {
@@ -41,6 +44,15 @@ Status HttpServer::Run() {
   server.set_keep_alive_max_count(10000);
   server.set_keep_alive_timeout(5);
   server.set_payload_max_length(kMaxBodyBytes);
+  // cpp-httplib listens with a backlog of 5; under a burst of new connections the kernel then
+  // drops SYNs and clients wait a second for the retry. Remember the socket it creates and
+  // listen again with the system's maximum once it is bound.
+  auto listen_fd = std::make_shared<std::atomic<int>>(-1);
+  server.set_socket_options([listen_fd](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd->store(sock);
+  });
   server.set_read_timeout(30, 0);
   server.set_write_timeout(30, 0);
 
@@ -84,6 +96,7 @@ Status HttpServer::Run() {
     return Status::Unavailable("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
                                " (in use, or not allowed)");
   }
+  if (listen_fd->load() >= 0) ::listen(listen_fd->load(), SOMAXCONN);
   spdlog::info("GreenLoop serving on http://{}:{}/ (API under /api/v1)", options_.host, options_.port);
   if (!server.listen_after_bind()) return Status::Unavailable("the HTTP server stopped with an error");
   return Status::OK();
