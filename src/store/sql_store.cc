@@ -6,6 +6,7 @@
 #include "core/assert.h"
 #include "core/embedded.h"
 #include "core/time.h"
+#include "store/postings_codec.h"
 
 namespace greenloop {
 namespace {
@@ -18,7 +19,8 @@ const char* const kInstrumentColumns =
     "status, created_at_us";
 const char* const kOrganizationColumns = "id, kind, name_zh, name_en, uscc, region, industry, created_at_us";
 const char* const kAccountColumns = "a.id, a.org_id, a.kind, a.name, a.status, a.created_at_us, a.status_changed_at_us";
-const char* const kEntryColumns = "e.id, e.kind, e.created_at_us, e.reverses, e.actor_user_id, e.memo, e.prev_hash, e.hash";
+const char* const kEntryColumns =
+    "e.id, e.kind, e.created_at_us, e.reverses, e.actor_user_id, e.memo, e.prev_hash, e.hash, e.postings";
 const char* const kUserColumns = "id, name, display_name, role, org_id, password_hash, created_at_us";
 
 SqlValue Opt(const std::optional<std::string>& v) { return v ? SqlValue(*v) : SqlValue(); }
@@ -104,6 +106,9 @@ Entry ReadEntry(const SqlRow& r) {
   e.memo = r.Text(5);
   e.prev_hash = r.Text(6);
   e.hash = r.Text(7);
+  // Postings that do not decode were altered outside GreenLoop; the entry is returned without
+  // them, and its hash no longer matches, which is how `verify` names it.
+  DecodePostings(r.Text(8), &e.postings);
   return e;
 }
 
@@ -266,37 +271,53 @@ Status SqlStore::WriteAll(const WriteBatch& b) {
   GL_RETURN_IF_ERROR(run("INSERT INTO tokens (token_hash, user_id, expires_at_us) VALUES (?, ?, ?)"));
   // The rows of every commit: filled in place, without building a row vector first.
   GL_RETURN_IF_ERROR(db.ExecMany(
-      "INSERT INTO entries (id, kind, created_at_us, reverses, actor_user_id, memo, prev_hash, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO entries (id, kind, created_at_us, reverses, actor_user_id, memo, postings, prev_hash, hash) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       b.entries.size(), [&](size_t i, SqlParams* p) {
         const Entry& e = b.entries[i];
-        p->resize(8);
+        p->resize(9);
         (*p)[0] = e.id;
         SetText(&(*p)[1], ToString(e.kind));
         (*p)[2] = e.created_at_us;
         (*p)[3] = Opt(e.reverses);
         (*p)[4] = e.actor_user_id;
         SetText(&(*p)[5], e.memo);
-        SetText(&(*p)[6], e.prev_hash);
-        SetText(&(*p)[7], e.hash);
+        if (!std::holds_alternative<std::string>((*p)[6])) (*p)[6] = std::string();
+        std::string& postings = std::get<std::string>((*p)[6]);
+        postings.clear();
+        EncodePostings(e.postings, &postings);
+        SetText(&(*p)[7], e.prev_hash);
+        SetText(&(*p)[8], e.hash);
       }));
-  std::vector<std::pair<const Entry*, size_t>> postings;
+  // The index rows: each account and each instrument an entry touches, once.
+  std::vector<std::pair<EntryId, AccountId>> entry_accounts;
+  std::vector<std::pair<EntryId, const std::string*>> entry_instruments;
   for (const Entry& e : b.entries) {
-    for (size_t seq = 0; seq < e.postings.size(); ++seq) postings.emplace_back(&e, seq);
+    size_t accounts_from = entry_accounts.size();
+    size_t instruments_from = entry_instruments.size();
+    for (const Posting& p : e.postings) {
+      bool seen = false;
+      for (size_t k = accounts_from; k < entry_accounts.size() && !seen; ++k) seen = entry_accounts[k].second == p.account_id;
+      if (!seen) entry_accounts.emplace_back(e.id, p.account_id);
+      seen = false;
+      for (size_t k = instruments_from; k < entry_instruments.size() && !seen; ++k) {
+        seen = *entry_instruments[k].second == p.instrument;
+      }
+      if (!seen) entry_instruments.emplace_back(e.id, &p.instrument);
+    }
   }
-  GL_RETURN_IF_ERROR(db.ExecMany(
-      "INSERT INTO postings (entry_id, seq, account_id, instrument, bucket, amount) VALUES (?, ?, ?, ?, ?, ?)",
-      postings.size(), [&](size_t i, SqlParams* p) {
-        const auto& [entry, seq] = postings[i];
-        const Posting& posting = entry->postings[seq];
-        p->resize(6);
-        (*p)[0] = entry->id;
-        (*p)[1] = static_cast<std::int64_t>(seq);
-        (*p)[2] = posting.account_id;
-        SetText(&(*p)[3], posting.instrument);
-        SetText(&(*p)[4], ToString(posting.bucket));
-        (*p)[5] = posting.amount;
-      }));
+  GL_RETURN_IF_ERROR(db.ExecMany("INSERT INTO entry_accounts (account_id, entry_id) VALUES (?, ?)",
+                                 entry_accounts.size(), [&](size_t i, SqlParams* p) {
+                                   p->resize(2);
+                                   (*p)[0] = entry_accounts[i].second;
+                                   (*p)[1] = entry_accounts[i].first;
+                                 }));
+  GL_RETURN_IF_ERROR(db.ExecMany("INSERT INTO entry_instruments (instrument, entry_id) VALUES (?, ?)",
+                                 entry_instruments.size(), [&](size_t i, SqlParams* p) {
+                                   p->resize(2);
+                                   SetText(&(*p)[0], *entry_instruments[i].second);
+                                   (*p)[1] = entry_instruments[i].first;
+                                 }));
   GL_RETURN_IF_ERROR(db.ExecMany(
       "INSERT INTO holdings (account_id, instrument, available, frozen) VALUES (?, ?, ?, ?) "
       "ON CONFLICT (account_id, instrument) DO UPDATE SET available = excluded.available, frozen = excluded.frozen",
@@ -479,41 +500,6 @@ Status SqlStore::ScanHoldings(const std::function<void(const Holding&)>& fn) {
                      {}, [&](const SqlRow& r) { fn(ReadHolding(r)); });
 }
 
-Status SqlStore::ReadPostings(SqlConnection& db, std::vector<Entry>* entries) {
-  if (entries->empty()) return Status::OK();
-  EntryId low = entries->front().id;
-  EntryId high = entries->front().id;
-  std::map<EntryId, Entry*> by_id;
-  for (Entry& e : *entries) {
-    low = std::min(low, e.id);
-    high = std::max(high, e.id);
-    by_id[e.id] = &e;
-  }
-  // One range query when the ids are dense (scans), one query per entry otherwise (filtered
-  // journal pages), so that neither case reads postings it does not need.
-  if (high - low < static_cast<EntryId>(entries->size()) * 4) {
-    return db.Exec("SELECT entry_id, account_id, instrument, bucket, amount FROM postings "
-                   "WHERE entry_id >= ? AND entry_id <= ? ORDER BY entry_id, seq",
-                   {low, high}, [&](const SqlRow& r) {
-                     auto it = by_id.find(r.Int(0));
-                     if (it == by_id.end()) return;
-                     it->second->postings.push_back(Posting{r.Int(1), r.Text(2),
-                                                            ParseBucket(r.Text(3)).value_or(Bucket::kAvailable),
-                                                            r.Int(4)});
-                   });
-  }
-  for (Entry& e : *entries) {
-    GL_RETURN_IF_ERROR(db.Exec("SELECT account_id, instrument, bucket, amount FROM postings WHERE entry_id = ? "
-                               "ORDER BY seq",
-                               {e.id}, [&](const SqlRow& r) {
-                                 e.postings.push_back(Posting{r.Int(0), r.Text(1),
-                                                              ParseBucket(r.Text(2)).value_or(Bucket::kAvailable),
-                                                              r.Int(3)});
-                               }));
-  }
-  return Status::OK();
-}
-
 Status SqlStore::GetEntry(EntryId id, Entry* out) {
   std::unique_ptr<Reader> db;
   GL_RETURN_IF_ERROR(Borrow(&db));
@@ -521,7 +507,6 @@ Status SqlStore::GetEntry(EntryId id, Entry* out) {
   GL_RETURN_IF_ERROR((*db)->Exec(std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE e.id = ?", {id},
                                  [&](const SqlRow& r) { entries.push_back(ReadEntry(r)); }));
   if (entries.empty()) return Status::NotFound("entry " + std::to_string(id) + " does not exist", "entry_id");
-  GL_RETURN_IF_ERROR(ReadPostings(**db, &entries));
   *out = std::move(entries.front());
   return Status::OK();
 }
@@ -541,11 +526,11 @@ Status SqlStore::QueryJournal(const JournalQuery& q, std::vector<Entry>* out) {
   std::string sql = std::string("SELECT ") + kEntryColumns + " FROM entries e WHERE 1 = 1";
   SqlParams params;
   if (q.account_id) {
-    sql += " AND e.id IN (SELECT entry_id FROM postings WHERE account_id = ?)";
+    sql += " AND e.id IN (SELECT entry_id FROM entry_accounts WHERE account_id = ?)";
     params.push_back(*q.account_id);
   }
   if (q.instrument) {
-    sql += " AND e.id IN (SELECT entry_id FROM postings WHERE instrument = ?)";
+    sql += " AND e.id IN (SELECT entry_id FROM entry_instruments WHERE instrument = ?)";
     params.push_back(*q.instrument);
   }
   if (q.kind) {
@@ -565,18 +550,18 @@ Status SqlStore::QueryJournal(const JournalQuery& q, std::vector<Entry>* out) {
     params.push_back(*q.before_id);
   }
   if (q.visible_org_id) {
-    sql += " AND e.id IN (SELECT p.entry_id FROM postings p JOIN accounts a ON a.id = p.account_id WHERE a.org_id = ?)";
+    sql += " AND e.id IN (SELECT x.entry_id FROM entry_accounts x JOIN accounts a ON a.id = x.account_id "
+           "WHERE a.org_id = ?)";
     params.push_back(*q.visible_org_id);
   }
   if (q.visible_region) {
-    sql += " AND e.id IN (SELECT p.entry_id FROM postings p JOIN accounts a ON a.id = p.account_id "
+    sql += " AND e.id IN (SELECT x.entry_id FROM entry_accounts x JOIN accounts a ON a.id = x.account_id "
            "JOIN organizations o ON o.id = a.org_id WHERE o.region = ?)";
     params.push_back(*q.visible_region);
   }
   sql += " ORDER BY e.id DESC LIMIT ?";
   params.push_back(std::int64_t{q.limit});
-  GL_RETURN_IF_ERROR((*db)->Exec(sql, params, [&](const SqlRow& r) { out->push_back(ReadEntry(r)); }));
-  return ReadPostings(**db, out);
+  return (*db)->Exec(sql, params, [&](const SqlRow& r) { out->push_back(ReadEntry(r)); });
 }
 
 Status SqlStore::ScanJournal(const std::function<void(const Entry&)>& fn) {
@@ -589,7 +574,6 @@ Status SqlStore::ScanJournal(const std::function<void(const Entry&)>& fn) {
                                        " FROM entries e WHERE e.id > ? ORDER BY e.id LIMIT ?",
                                    {after, kScanPageEntries}, [&](const SqlRow& r) { page.push_back(ReadEntry(r)); }));
     if (page.empty()) return Status::OK();
-    GL_RETURN_IF_ERROR(ReadPostings(**db, &page));
     for (const Entry& e : page) fn(e);
     after = page.back().id;
   }

@@ -68,7 +68,6 @@ class SqlStore : public Store {
   explicit SqlStore(std::unique_ptr<SqlDriver> driver) : driver_(std::move(driver)) {}
   Status Borrow(std::unique_ptr<Reader>* out);
   Status WriteAll(const WriteBatch& batch);
-  Status ReadPostings(SqlConnection& db, std::vector<Entry>* entries);
 
   std::unique_ptr<SqlDriver> driver_;
   std::mutex writer_mutex_;

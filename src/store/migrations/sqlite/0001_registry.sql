@@ -65,6 +65,9 @@ CREATE TABLE tokens (
   expires_at_us INTEGER NOT NULL
 ) STRICT;
 
+-- An entry keeps its postings in one column, a JSON array of [account_id, instrument, bucket,
+-- amount] in posting order: one row written per entry instead of one per posting. The two
+-- narrow index tables answer "entries touching this account" and "entries of this instrument".
 CREATE TABLE entries (
   id INTEGER PRIMARY KEY,
   kind TEXT NOT NULL CHECK (kind IN ('issue', 'transfer', 'freeze', 'unfreeze', 'retire', 'cancel', 'expire', 'reverse')),
@@ -72,23 +75,24 @@ CREATE TABLE entries (
   reverses INTEGER REFERENCES entries(id),
   actor_user_id INTEGER NOT NULL,
   memo TEXT NOT NULL,
+  postings TEXT NOT NULL,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 ) STRICT;
 CREATE INDEX entries_created ON entries(created_at_us);
 CREATE INDEX entries_reverses ON entries(reverses) WHERE reverses IS NOT NULL;
 
-CREATE TABLE postings (
-  entry_id INTEGER NOT NULL REFERENCES entries(id),
-  seq INTEGER NOT NULL,
+CREATE TABLE entry_accounts (
   account_id INTEGER NOT NULL REFERENCES accounts(id),
-  instrument TEXT NOT NULL REFERENCES instruments(code),
-  bucket TEXT NOT NULL CHECK (bucket IN ('available', 'frozen')),
-  amount INTEGER NOT NULL,
-  PRIMARY KEY (entry_id, seq)
+  entry_id INTEGER NOT NULL REFERENCES entries(id),
+  PRIMARY KEY (account_id, entry_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX postings_account ON postings(account_id, entry_id);
-CREATE INDEX postings_instrument ON postings(instrument, entry_id);
+
+CREATE TABLE entry_instruments (
+  instrument TEXT NOT NULL REFERENCES instruments(code),
+  entry_id INTEGER NOT NULL REFERENCES entries(id),
+  PRIMARY KEY (instrument, entry_id)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE holdings (
   account_id INTEGER NOT NULL REFERENCES accounts(id),
