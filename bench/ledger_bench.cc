@@ -140,7 +140,7 @@ struct Config {
   std::int64_t orgs = 4;
   std::int64_t batched = 400'000;
   std::int64_t batch_size = 8000;
-  std::int64_t submitters = 2;
+  std::int64_t submitters = 4;  // two jobs queued behind the one being committed keep the pipeline full
   std::int64_t grouped = 100'000;
   std::int64_t threads = 64;
   std::int64_t baseline = 2000;

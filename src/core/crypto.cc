@@ -1,7 +1,9 @@
 #include "core/crypto.h"
 
-#include <openssl/sha.h>
+#include <openssl/evp.h>
 #include <sodium.h>
+
+#include <memory>
 
 #include "core/assert.h"
 
@@ -12,11 +14,21 @@ void InitCrypto() { GL_ASSERT(sodium_init() >= 0); }
 std::string Sha256Hex(std::string_view data) {
   // OpenSSL's SHA-256 uses the CPU's SHA extensions where present, several times faster than
   // libsodium's portable code; every journal entry is hashed once on write and once on verify.
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  static_assert(SHA256_DIGEST_LENGTH == crypto_hash_sha256_BYTES);
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  // The algorithm is fetched once and each thread keeps its context: OpenSSL 3's one-shot
+  // SHA256() looks the algorithm up in the provider tables on every call, which costs more than
+  // hashing a journal entry.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  GL_ASSERT(sha256 != nullptr);
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  GL_ASSERT(context != nullptr);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  GL_ASSERT(EVP_DigestInit_ex2(context.get(), sha256, nullptr) == 1);
+  GL_ASSERT(EVP_DigestUpdate(context.get(), data.data(), data.size()) == 1);
+  GL_ASSERT(EVP_DigestFinal_ex(context.get(), digest, &length) == 1);
+  GL_ASSERT(length == crypto_hash_sha256_BYTES);
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
+  sodium_bin2hex(hex, sizeof hex, digest, length);
   return std::string(hex, crypto_hash_sha256_BYTES * 2);
 }
 

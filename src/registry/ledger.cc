@@ -205,34 +205,49 @@ LedgerCode Ledger::CheckAccountMayMove(AccountId id, const char* field, bool all
 }
 
 LedgerCode Ledger::CheckPostings(const std::vector<Posting>& postings, LedgerRefusal* refusal) const {
-  // Net change per holding bucket first: an entry may touch the same bucket twice.
-  std::map<std::tuple<AccountId, std::string, Bucket>, quantity_t> deltas;
+  // Net change per holding bucket first: an entry may touch the same bucket twice. Entries have
+  // a handful of postings (an expiry may have many), so a flat list beats a map here.
+  struct Delta {
+    AccountId account;
+    const std::string* instrument;
+    Bucket bucket;
+    quantity_t amount;
+  };
+  std::vector<Delta> deltas;
+  deltas.reserve(postings.size());
   for (const Posting& p : postings) {
-    quantity_t& delta = deltas[{p.account_id, p.instrument, p.bucket}];
-    if (!CheckedAdd(delta, p.amount, &delta)) {
+    auto same = [&](const Delta& d) {
+      return d.account == p.account_id && d.bucket == p.bucket && *d.instrument == p.instrument;
+    };
+    auto it = postings.size() <= 16 ? std::find_if(deltas.begin(), deltas.end(), same) : deltas.end();
+    if (it == deltas.end()) {
+      deltas.push_back(Delta{p.account_id, &p.instrument, p.bucket, 0});
+      it = deltas.end() - 1;
+    }
+    if (!CheckedAdd(it->amount, p.amount, &it->amount)) {
       return Refuse(refusal, LedgerCode::kQuantityOverflow, "the quantity is too large", "quantity");
     }
   }
-  for (const auto& [key, delta] : deltas) {
-    const auto& [account_id, instrument, bucket] = key;
-    const Holding* holding = FindHolding(account_id, instrument);
-    quantity_t current = holding == nullptr ? 0 : (bucket == Bucket::kAvailable ? holding->available : holding->frozen);
+  for (const Delta& d : deltas) {
+    const std::string& instrument = *d.instrument;
+    const Holding* holding = FindHolding(d.account, instrument);
+    quantity_t current = holding == nullptr ? 0 : (d.bucket == Bucket::kAvailable ? holding->available : holding->frozen);
     quantity_t after = 0;
-    if (!CheckedAdd(current, delta, &after)) {
+    if (!CheckedAdd(current, d.amount, &after)) {
       return Refuse(refusal, LedgerCode::kQuantityOverflow,
-                    AccountLabel(account_id) + " would hold more " + instrument + " than the ledger can count",
+                    AccountLabel(d.account) + " would hold more " + instrument + " than the ledger can count",
                     "quantity");
     }
-    if (delta < 0 && after < 0 && FindAccount(account_id)->kind != AccountKind::kIssuance) {
-      if (bucket == Bucket::kAvailable) {
+    if (d.amount < 0 && after < 0 && FindAccount(d.account)->kind != AccountKind::kIssuance) {
+      if (d.bucket == Bucket::kAvailable) {
         return Refuse(refusal, LedgerCode::kInsufficientAvailable,
-                      AccountLabel(account_id) + " has " + std::to_string(current) + " available of " + instrument +
-                          ", the movement needs " + std::to_string(-delta),
+                      AccountLabel(d.account) + " has " + std::to_string(current) + " available of " + instrument +
+                          ", the movement needs " + std::to_string(-d.amount),
                       "quantity");
       }
       return Refuse(refusal, LedgerCode::kInsufficientFrozen,
-                    AccountLabel(account_id) + " has " + std::to_string(current) + " frozen of " + instrument +
-                        ", the movement needs " + std::to_string(-delta),
+                    AccountLabel(d.account) + " has " + std::to_string(current) + " frozen of " + instrument +
+                        ", the movement needs " + std::to_string(-d.amount),
                     "quantity");
     }
   }
@@ -407,10 +422,15 @@ void Ledger::ApplyPosting(const Posting& posting) {
 
 void Ledger::Append(Entry* entry, time_us now_us, UserId actor) {
   // Double entry: per instrument, what leaves equals what arrives.
-  std::map<std::string, quantity_t, std::less<>> sums;
+  std::vector<std::pair<const std::string*, quantity_t>> sums;
   for (const Posting& p : entry->postings) {
     GL_ASSERT(p.amount != 0);
-    GL_ASSERT(CheckedAdd(sums[p.instrument], p.amount, &sums[p.instrument]));
+    auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return *s.first == p.instrument; });
+    if (it == sums.end()) {
+      sums.emplace_back(&p.instrument, 0);
+      it = sums.end() - 1;
+    }
+    GL_ASSERT(CheckedAdd(it->second, p.amount, &it->second));
   }
   for (const auto& [instrument, sum] : sums) GL_ASSERT(sum == 0);
 
@@ -426,9 +446,17 @@ void Ledger::Append(Entry* entry, time_us now_us, UserId actor) {
   GL_ASSERT(last_hash_.size() == 64);
 }
 
+void Ledger::DiscardUndoBefore(const Checkpoint& checkpoint) {
+  GL_ASSERT(checkpoint.position >= undo_base_);
+  GL_ASSERT(checkpoint.position <= undo_base_ + undo_.size());
+  undo_.erase(undo_.begin(), undo_.begin() + static_cast<std::ptrdiff_t>(checkpoint.position - undo_base_));
+  undo_base_ = checkpoint.position;
+}
+
 void Ledger::RollbackTo(const Checkpoint& checkpoint) {
-  GL_ASSERT(checkpoint.undo_size <= undo_.size());
-  while (undo_.size() > checkpoint.undo_size) {
+  GL_ASSERT(checkpoint.position >= undo_base_);
+  GL_ASSERT(checkpoint.position <= undo_base_ + undo_.size());
+  while (undo_base_ + undo_.size() > checkpoint.position) {
     UndoRecord& record = undo_.back();
     if (auto* h = std::get_if<UndoHolding>(&record)) {
       if (h->existed) {

@@ -16,6 +16,7 @@
 #define GREENLOOP_REGISTRY_LEDGER_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -78,8 +79,10 @@ struct SystemAccounts {
 
 class Ledger {
  public:
+  // A position in the undo log, counted from the ledger's creation, so that it stays valid when
+  // older records are discarded.
   struct Checkpoint {
-    size_t undo_size = 0;
+    std::uint64_t position = 0;
   };
 
   Ledger() = default;
@@ -109,12 +112,14 @@ class Ledger {
   LedgerCode Expire(const std::string& instrument, const std::string& memo, time_us now_us, UserId actor,
                     Entry* entry, LedgerRefusal* refusal);
 
-  Checkpoint Mark() const { return Checkpoint{undo_.size()}; }
+  Checkpoint Mark() const { return Checkpoint{undo_base_ + undo_.size()}; }
+  // Undoes every change after the checkpoint, which must not have been discarded.
   void RollbackTo(const Checkpoint& checkpoint);
-  // Forgets the undo log once the changes are durable. Returns the holdings changed since the
-  // last call, in their current state, for persisting.
+  // Forgets the undo records before the checkpoint: those changes are durable and will never be
+  // rolled back. Later records (a commit group still in flight) stay.
+  void DiscardUndoBefore(const Checkpoint& checkpoint);
+  // The holdings changed since the last call, in their current state, for persisting.
   std::vector<Holding> TakeChangedHoldings();
-  void ClearUndo() { undo_.clear(); }
 
   const InstrumentFamily* FindFamily(std::string_view code) const;
   const Instrument* FindInstrument(std::string_view code) const;
@@ -182,7 +187,8 @@ class Ledger {
   std::unordered_map<std::string, std::unordered_set<AccountId>> holders_;
   std::unordered_set<HoldingKey, HoldingKeyHash> changed_;
   std::unordered_set<EntryId> reversed_;
-  std::vector<UndoRecord> undo_;
+  std::deque<UndoRecord> undo_;
+  std::uint64_t undo_base_ = 0;  // records discarded so far
   SystemAccounts system_;
   EntryId last_entry_id_ = 0;
   std::string last_hash_ = std::string(kGenesisHash);

@@ -61,16 +61,22 @@ void WriteContext::Audit(UserId user, std::string action, std::string target, st
 }
 
 bool WriteContext::UsccTaken(const std::string& uscc) {
-  for (const Organization& o : batch_->organizations) {
-    if (o.uscc && *o.uscc == uscc) return true;
+  for (const WriteBatch* batch : {static_cast<const WriteBatch*>(batch_), inflight_batch_}) {
+    if (batch == nullptr) continue;
+    for (const Organization& o : batch->organizations) {
+      if (o.uscc && *o.uscc == uscc) return true;
+    }
   }
   Organization existing;
   return store_->FindOrganizationByUscc(uscc, &existing).ok();
 }
 
 bool WriteContext::UserNameTaken(const std::string& name) {
-  for (const User& u : batch_->users) {
-    if (u.name == name) return true;
+  for (const WriteBatch* batch : {static_cast<const WriteBatch*>(batch_), inflight_batch_}) {
+    if (batch == nullptr) continue;
+    for (const User& u : batch->users) {
+      if (u.name == name) return true;
+    }
   }
   User existing;
   return store_->GetUserByName(name, &existing).ok();
@@ -104,6 +110,7 @@ Status RegistryService::Open(Store* store, Clock* clock, const ServiceOptions& o
   service->max_org_id_ = snapshot.max_org_id;
   service->max_user_id_ = snapshot.max_user_id;
   service->writer_ = std::thread([s = service.get()] { s->WriterLoop(); });
+  service->committer_ = std::thread([s = service.get()] { s->CommitterLoop(); });
   *out = std::move(service);
   return Status::OK();
 }
@@ -115,6 +122,12 @@ RegistryService::~RegistryService() {
   }
   queue_cv_.notify_all();
   if (writer_.joinable()) writer_.join();
+  {
+    std::lock_guard<std::mutex> lock(commit_mutex_);
+    committer_stopping_ = true;
+  }
+  commit_cv_.notify_all();
+  if (committer_.joinable()) committer_.join();
 }
 
 SystemAccounts RegistryService::system_accounts() {
@@ -151,18 +164,122 @@ Reply RegistryService::Submit(std::unique_ptr<Pending> pending) {
 
 void RegistryService::WriterLoop() {
   while (true) {
-    std::vector<std::unique_ptr<Pending>> group;
+    std::vector<std::unique_ptr<Pending>> jobs;
     {
       std::unique_lock<std::mutex> lock(queue_mutex_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty() && stopping_) return;
-      while (!queue_.empty() && group.size() < options_.max_group_jobs) {
-        group.push_back(std::move(queue_.front()));
+      if (queue_.empty() && stopping_) break;
+      while (!queue_.empty() && jobs.size() < options_.max_group_jobs) {
+        jobs.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
-    RunGroup(group);
+    // A commit that has finished meanwhile is settled first, so that a failure is rolled back
+    // before new jobs see its state.
+    bool settled = false;
+    {
+      std::lock_guard<std::mutex> lock(commit_mutex_);
+      settled = inflight_ && outcome_.has_value();
+    }
+    if (settled) SettleInflight();
+    std::unique_ptr<Group> group = ApplyGroup(std::move(jobs));
+    if (inflight_ && !SettleInflight()) {
+      // The group was applied on top of a commit that failed: its checks were made against a
+      // state that never became durable. SettleInflight rolled both back; refuse it too.
+      Reply failure = ErrorReply(Status::Unavailable("the change was not saved (storage failed); retry"));
+      for (auto& pending : group->jobs) pending->reply.set_value(failure);
+      continue;
+    }
+    GL_ASSERT(!inflight_);
+    inflight_batch_.organizations = group->batch.organizations;
+    inflight_batch_.users = group->batch.users;
+    inflight_batch_.idempotency = group->batch.idempotency;
+    inflight_keys_.clear();
+    for (size_t i = 0; i < inflight_batch_.idempotency.size(); ++i) {
+      const IdempotencyRecord& r = inflight_batch_.idempotency[i];
+      inflight_keys_[std::to_string(r.user_id) + "\n" + r.key] = i;
+    }
+    inflight_ = true;
+    {
+      std::lock_guard<std::mutex> lock(commit_mutex_);
+      GL_ASSERT(to_commit_ == nullptr && !committing_);
+      to_commit_ = std::move(group);
+    }
+    commit_cv_.notify_all();
   }
+  if (inflight_) SettleInflight();
+}
+
+std::unique_ptr<RegistryService::Group> RegistryService::ApplyGroup(std::vector<std::unique_ptr<Pending>> jobs) {
+  GL_ASSERT(!jobs.empty());
+  auto group = std::make_unique<Group>();
+  group->jobs = std::move(jobs);
+  group->replies.reserve(group->jobs.size());
+  group->start = ledger_.Mark();
+  group->org_mark = max_org_id_;
+  group->user_mark = max_user_id_;
+  std::unordered_map<std::string, size_t> group_keys;
+  for (auto& pending : group->jobs) group->replies.push_back(RunOne(*pending, group->batch, group_keys));
+  group->batch.holdings = ledger_.TakeChangedHoldings();
+  group->end = ledger_.Mark();
+  return group;
+}
+
+bool RegistryService::SettleInflight() {
+  GL_ASSERT(inflight_);
+  CommitOutcome outcome;
+  {
+    std::unique_lock<std::mutex> lock(commit_mutex_);
+    commit_cv_.wait(lock, [&] { return outcome_.has_value(); });
+    outcome = *outcome_;
+    outcome_.reset();
+  }
+  inflight_ = false;
+  inflight_keys_.clear();
+  inflight_batch_.Clear();
+  if (outcome.ok) {
+    ledger_.DiscardUndoBefore(outcome.end);
+    return true;
+  }
+  // Everything applied since the failed group began goes: the group itself and whatever the
+  // writer applied on top of it.
+  ledger_.RollbackTo(outcome.start);
+  max_org_id_ = outcome.org_mark;
+  max_user_id_ = outcome.user_mark;
+  return false;
+}
+
+void RegistryService::CommitterLoop() {
+  while (true) {
+    std::unique_ptr<Group> group;
+    {
+      std::unique_lock<std::mutex> lock(commit_mutex_);
+      commit_cv_.wait(lock, [&] { return committer_stopping_ || to_commit_ != nullptr; });
+      if (to_commit_ == nullptr) return;
+      group = std::move(to_commit_);
+      committing_ = true;
+    }
+    Status st = store_->Commit(group->batch);
+    // The outcome is published before any reply is released, so that a client's next request
+    // always finds the ledger settled with this commit's result.
+    {
+      std::lock_guard<std::mutex> lock(commit_mutex_);
+      outcome_ = CommitOutcome{st.ok(), group->start, group->end, group->org_mark, group->user_mark};
+      committing_ = false;
+    }
+    commit_cv_.notify_all();
+    if (st.ok()) {
+      for (size_t i = 0; i < group->jobs.size(); ++i) group->jobs[i]->reply.set_value(std::move(group->replies[i]));
+    } else {
+      Reply failure = ErrorReply(Status::Unavailable("the change was not saved: " + st.message()));
+      for (auto& pending : group->jobs) pending->reply.set_value(failure);
+    }
+  }
+}
+
+const IdempotencyRecord* RegistryService::InflightKey(const std::string& key_id) const {
+  auto it = inflight_keys_.find(key_id);
+  return it == inflight_keys_.end() ? nullptr : &inflight_batch_.idempotency[it->second];
 }
 
 Reply RegistryService::RunOne(Pending& pending, WriteBatch& batch,
@@ -175,6 +292,8 @@ Reply RegistryService::RunOne(Pending& pending, WriteBatch& batch,
     auto in_group = group_keys.find(key_id);
     if (in_group != group_keys.end()) {
       earlier = &batch.idempotency[in_group->second];
+    } else if (const IdempotencyRecord* inflight = InflightKey(key_id)) {
+      earlier = inflight;
     } else {
       Status st = store_->GetIdempotency(pending.key->first, pending.key->second, &stored);
       if (st.ok()) {
@@ -197,6 +316,7 @@ Reply RegistryService::RunOne(Pending& pending, WriteBatch& batch,
   context.ledger_ = &ledger_;
   context.store_ = store_;
   context.batch_ = &batch;
+  context.inflight_batch_ = inflight_ ? &inflight_batch_ : nullptr;
   context.max_org_id_ = &max_org_id_;
   context.max_user_id_ = &max_user_id_;
   context.now_us_ = clock_->NowMicros();
@@ -219,30 +339,6 @@ Reply RegistryService::RunOne(Pending& pending, WriteBatch& batch,
                                                   reply.http_status, reply.body, context.now_us_});
   }
   return reply;
-}
-
-void RegistryService::RunGroup(std::vector<std::unique_ptr<Pending>>& group) {
-  GL_ASSERT(!group.empty());
-  WriteBatch batch;
-  std::vector<Reply> replies;
-  replies.reserve(group.size());
-  std::unordered_map<std::string, size_t> group_keys;
-  Ledger::Checkpoint group_start = ledger_.Mark();
-  OrgId org_mark = max_org_id_;
-  UserId user_mark = max_user_id_;
-  for (auto& pending : group) replies.push_back(RunOne(*pending, batch, group_keys));
-  batch.holdings = ledger_.TakeChangedHoldings();
-  Status st = store_->Commit(batch);
-  if (!st.ok()) {
-    ledger_.RollbackTo(group_start);
-    max_org_id_ = org_mark;
-    max_user_id_ = user_mark;
-    Reply failure = ErrorReply(Status::Unavailable("the change was not saved: " + st.message()));
-    for (auto& pending : group) pending->reply.set_value(failure);
-    return;
-  }
-  ledger_.ClearUndo();
-  for (size_t i = 0; i < group.size(); ++i) group[i]->reply.set_value(std::move(replies[i]));
 }
 
 Status RegistryService::Authenticate(const std::string& token, Principal* out) {

