@@ -43,6 +43,7 @@
 #include "service/operations.h"
 #include "service/registry_service.h"
 #include "store/store.h"
+#include "store/store_wrapper.h"
 
 namespace greenloop {
 namespace {
@@ -55,9 +56,9 @@ double SecondsSince(Clock_::time_point start) {
 
 // Forwards everything to the real store and times Commit, so that the report can say how much
 // of the wall time is spent writing and syncing and how many transfers each commit carried.
-class TimedStore : public Store {
+class TimedStore : public StoreWrapper {
  public:
-  explicit TimedStore(Store* inner) : inner_(inner) {}
+  explicit TimedStore(Store* inner) : StoreWrapper(inner) {}
 
   struct Stats {
     std::int64_t commits = 0;
@@ -70,12 +71,9 @@ class TimedStore : public Store {
     return Stats{commits_.load(), entries_.load(), holdings_.load(), commit_ns_.load(), max_commit_ns_.load()};
   }
 
-  std::string Kind() const override { return inner_->Kind(); }
-  Status Migrate(std::vector<int>* applied) override { return inner_->Migrate(applied); }
-  Status SchemaVersion(int* version) override { return inner_->SchemaVersion(version); }
   Status Commit(const WriteBatch& batch) override {
     auto start = Clock_::now();
-    Status st = inner_->Commit(batch);
+    Status st = StoreWrapper::Commit(batch);
     std::int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock_::now() - start).count();
     commits_.fetch_add(1, std::memory_order_relaxed);
     entries_.fetch_add(static_cast<std::int64_t>(batch.entries.size()), std::memory_order_relaxed);
@@ -84,50 +82,8 @@ class TimedStore : public Store {
     if (ns > max_commit_ns_.load(std::memory_order_relaxed)) max_commit_ns_.store(ns, std::memory_order_relaxed);
     return st;
   }
-  Status LoadSnapshot(LedgerSnapshot* out) override { return inner_->LoadSnapshot(out); }
-  Status ListFamilies(std::vector<InstrumentFamily>* out) override { return inner_->ListFamilies(out); }
-  Status ListInstruments(const std::optional<std::string>& family, std::vector<Instrument>* out) override {
-    return inner_->ListInstruments(family, out);
-  }
-  Status GetInstrument(const std::string& code, Instrument* out) override { return inner_->GetInstrument(code, out); }
-  Status ListOrganizations(const OrganizationFilter& filter, std::vector<Organization>* out) override {
-    return inner_->ListOrganizations(filter, out);
-  }
-  Status GetOrganization(OrgId id, Organization* out) override { return inner_->GetOrganization(id, out); }
-  Status FindOrganizationByUscc(const std::string& uscc, Organization* out) override {
-    return inner_->FindOrganizationByUscc(uscc, out);
-  }
-  Status ListAccounts(const AccountFilter& filter, std::vector<Account>* out) override {
-    return inner_->ListAccounts(filter, out);
-  }
-  Status GetAccount(AccountId id, Account* out) override { return inner_->GetAccount(id, out); }
-  Status ListHoldings(AccountId account, std::vector<Holding>* out) override {
-    return inner_->ListHoldings(account, out);
-  }
-  Status ScanHoldings(const std::function<void(const Holding&)>& fn) override { return inner_->ScanHoldings(fn); }
-  Status GetEntry(EntryId id, Entry* out) override { return inner_->GetEntry(id, out); }
-  Status FindReversal(EntryId id, std::optional<EntryId>* reversal) override {
-    return inner_->FindReversal(id, reversal);
-  }
-  Status QueryJournal(const JournalQuery& query, std::vector<Entry>* out) override {
-    return inner_->QueryJournal(query, out);
-  }
-  Status ScanJournal(const std::function<void(const Entry&)>& fn) override { return inner_->ScanJournal(fn); }
-  Status CountEntries(std::int64_t* count) override { return inner_->CountEntries(count); }
-  Status GetUserByName(const std::string& name, User* out) override { return inner_->GetUserByName(name, out); }
-  Status GetUser(UserId id, User* out) override { return inner_->GetUser(id, out); }
-  Status ListUsers(std::vector<User>* out) override { return inner_->ListUsers(out); }
-  Status GetToken(const std::string& token_hash, TokenRecord* out) override {
-    return inner_->GetToken(token_hash, out);
-  }
-  Status GetIdempotency(UserId user, const std::string& key, IdempotencyRecord* out) override {
-    return inner_->GetIdempotency(user, key, out);
-  }
-  Status Supply(std::vector<SupplyRow>* out) override { return inner_->Supply(out); }
-  Status Activity(time_us since_us, std::vector<ActivityRow>* out) override { return inner_->Activity(since_us, out); }
 
  private:
-  Store* inner_;
   std::atomic<std::int64_t> commits_{0};
   std::atomic<std::int64_t> entries_{0};
   std::atomic<std::int64_t> holdings_{0};

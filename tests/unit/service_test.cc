@@ -15,6 +15,7 @@
 #include "core/uscc.h"
 #include "service/open_registry.h"
 #include "service/operations.h"
+#include "store/store_wrapper.h"
 
 namespace greenloop {
 namespace {
@@ -22,54 +23,20 @@ namespace {
 namespace fs = std::filesystem;
 
 // Forwards to a real store; Commit fails while fail_commits > 0.
-class FaultyStore : public Store {
+class FaultyStore : public StoreWrapper {
  public:
-  explicit FaultyStore(std::unique_ptr<Store> inner) : inner_(std::move(inner)) {}
+  explicit FaultyStore(std::unique_ptr<Store> inner) : StoreWrapper(inner.get()), inner_(std::move(inner)) {}
   std::atomic<int> fail_commits{0};
   std::atomic<int> commit_delay_ms{0};
 
-  std::string Kind() const override { return inner_->Kind(); }
-  Status Migrate(std::vector<int>* applied) override { return inner_->Migrate(applied); }
-  Status SchemaVersion(int* version) override { return inner_->SchemaVersion(version); }
   Status Commit(const WriteBatch& batch) override {
     if (commit_delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(commit_delay_ms.load()));
     if (fail_commits > 0) {
       --fail_commits;
       return Status::Unavailable("injected commit failure");
     }
-    return inner_->Commit(batch);
+    return StoreWrapper::Commit(batch);
   }
-  Status LoadSnapshot(LedgerSnapshot* out) override { return inner_->LoadSnapshot(out); }
-  Status ListFamilies(std::vector<InstrumentFamily>* out) override { return inner_->ListFamilies(out); }
-  Status ListInstruments(const std::optional<std::string>& f, std::vector<Instrument>* out) override {
-    return inner_->ListInstruments(f, out);
-  }
-  Status GetInstrument(const std::string& code, Instrument* out) override { return inner_->GetInstrument(code, out); }
-  Status ListOrganizations(const OrganizationFilter& f, std::vector<Organization>* out) override {
-    return inner_->ListOrganizations(f, out);
-  }
-  Status GetOrganization(OrgId id, Organization* out) override { return inner_->GetOrganization(id, out); }
-  Status FindOrganizationByUscc(const std::string& u, Organization* out) override {
-    return inner_->FindOrganizationByUscc(u, out);
-  }
-  Status ListAccounts(const AccountFilter& f, std::vector<Account>* out) override { return inner_->ListAccounts(f, out); }
-  Status GetAccount(AccountId id, Account* out) override { return inner_->GetAccount(id, out); }
-  Status ListHoldings(AccountId a, std::vector<Holding>* out) override { return inner_->ListHoldings(a, out); }
-  Status ScanHoldings(const std::function<void(const Holding&)>& fn) override { return inner_->ScanHoldings(fn); }
-  Status GetEntry(EntryId id, Entry* out) override { return inner_->GetEntry(id, out); }
-  Status FindReversal(EntryId id, std::optional<EntryId>* r) override { return inner_->FindReversal(id, r); }
-  Status QueryJournal(const JournalQuery& q, std::vector<Entry>* out) override { return inner_->QueryJournal(q, out); }
-  Status ScanJournal(const std::function<void(const Entry&)>& fn) override { return inner_->ScanJournal(fn); }
-  Status CountEntries(std::int64_t* count) override { return inner_->CountEntries(count); }
-  Status GetUserByName(const std::string& n, User* out) override { return inner_->GetUserByName(n, out); }
-  Status GetUser(UserId id, User* out) override { return inner_->GetUser(id, out); }
-  Status ListUsers(std::vector<User>* out) override { return inner_->ListUsers(out); }
-  Status GetToken(const std::string& h, TokenRecord* out) override { return inner_->GetToken(h, out); }
-  Status GetIdempotency(UserId u, const std::string& k, IdempotencyRecord* out) override {
-    return inner_->GetIdempotency(u, k, out);
-  }
-  Status Supply(std::vector<SupplyRow>* out) override { return inner_->Supply(out); }
-  Status Activity(time_us since, std::vector<ActivityRow>* out) override { return inner_->Activity(since, out); }
 
  private:
   std::unique_ptr<Store> inner_;

@@ -1,0 +1,70 @@
+// src/store/store_wrapper.h
+//
+// A Store that forwards every call to another one, as LevelDB's EnvWrapper does for Env: a
+// subclass overrides only what it changes (a benchmark timing Commit, a test failing it).
+#ifndef GREENLOOP_STORE_STORE_WRAPPER_H_
+#define GREENLOOP_STORE_STORE_WRAPPER_H_
+
+#include "store/store.h"
+
+namespace greenloop {
+
+class StoreWrapper : public Store {
+ public:
+  // `target` must outlive the wrapper.
+  explicit StoreWrapper(Store* target) : target_(target) {}
+  Store* target() const { return target_; }
+
+  std::string Kind() const override { return target_->Kind(); }
+  Status Migrate(std::vector<int>* applied) override { return target_->Migrate(applied); }
+  Status SchemaVersion(int* version) override { return target_->SchemaVersion(version); }
+  Status Commit(const WriteBatch& batch) override { return target_->Commit(batch); }
+  Status LoadSnapshot(LedgerSnapshot* out) override { return target_->LoadSnapshot(out); }
+  Status ListFamilies(std::vector<InstrumentFamily>* out) override { return target_->ListFamilies(out); }
+  Status ListInstruments(const std::optional<std::string>& family, std::vector<Instrument>* out) override {
+    return target_->ListInstruments(family, out);
+  }
+  Status GetInstrument(const std::string& code, Instrument* out) override { return target_->GetInstrument(code, out); }
+  Status ListOrganizations(const OrganizationFilter& filter, std::vector<Organization>* out) override {
+    return target_->ListOrganizations(filter, out);
+  }
+  Status GetOrganization(OrgId id, Organization* out) override { return target_->GetOrganization(id, out); }
+  Status FindOrganizationByUscc(const std::string& uscc, Organization* out) override {
+    return target_->FindOrganizationByUscc(uscc, out);
+  }
+  Status ListAccounts(const AccountFilter& filter, std::vector<Account>* out) override {
+    return target_->ListAccounts(filter, out);
+  }
+  Status GetAccount(AccountId id, Account* out) override { return target_->GetAccount(id, out); }
+  Status ListHoldings(AccountId account, std::vector<Holding>* out) override {
+    return target_->ListHoldings(account, out);
+  }
+  Status ScanHoldings(const std::function<void(const Holding&)>& fn) override { return target_->ScanHoldings(fn); }
+  Status GetEntry(EntryId id, Entry* out) override { return target_->GetEntry(id, out); }
+  Status FindReversal(EntryId id, std::optional<EntryId>* reversal) override {
+    return target_->FindReversal(id, reversal);
+  }
+  Status QueryJournal(const JournalQuery& query, std::vector<Entry>* out) override {
+    return target_->QueryJournal(query, out);
+  }
+  Status ScanJournal(const std::function<void(const Entry&)>& fn) override { return target_->ScanJournal(fn); }
+  Status CountEntries(std::int64_t* count) override { return target_->CountEntries(count); }
+  Status GetUserByName(const std::string& name, User* out) override { return target_->GetUserByName(name, out); }
+  Status GetUser(UserId id, User* out) override { return target_->GetUser(id, out); }
+  Status ListUsers(std::vector<User>* out) override { return target_->ListUsers(out); }
+  Status GetToken(const std::string& token_hash, TokenRecord* out) override {
+    return target_->GetToken(token_hash, out);
+  }
+  Status GetIdempotency(UserId user, const std::string& key, IdempotencyRecord* out) override {
+    return target_->GetIdempotency(user, key, out);
+  }
+  Status Supply(std::vector<SupplyRow>* out) override { return target_->Supply(out); }
+  Status Activity(time_us since_us, std::vector<ActivityRow>* out) override { return target_->Activity(since_us, out); }
+
+ private:
+  Store* target_;
+};
+
+}  // namespace greenloop
+
+#endif  // GREENLOOP_STORE_STORE_WRAPPER_H_
