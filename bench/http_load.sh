@@ -19,7 +19,7 @@
 # Usage: bench/http_load.sh            (after building build/release)
 # Environment: GREENLOOP_BIN (build/release/greenloop), DURATION (10), CONNECTIONS (32),
 #   WRK_THREADS (1), SERVER_THREADS (64), ACCOUNTS (32), BATCH (100), WARMUP (2), KEEP (0),
-#   PROFILE (a path: record the server with `perf record -g` during the single-transfer run).
+#   PROFILE (a path: record the server with `perf record` during the single-transfer run; PERF_ARGS, default -g, e.g. "--call-graph dwarf,16384 -F 300").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -242,7 +242,7 @@ if (( WARMUP > 0 )); then run_wrk warmup "$WORK/transfer.lua" /api/v1/transfers 
 ENTRIES_START="$(curl -fs "$BASE/api/v1/health" | jq -r .entries)"
 PERF_PID=""
 if [[ -n "$PROFILE" ]]; then
-  perf record -g -q -o "$PROFILE" -p "$SERVER_PID" -- sleep "$DURATION" >/dev/null 2>&1 &
+  perf record ${PERF_ARGS:--g} -q -o "$PROFILE" -p "$SERVER_PID" -- sleep "$DURATION" >/dev/null 2>&1 &
   PERF_PID=$!
 fi
 run_wrk transfers "$WORK/transfer.lua" /api/v1/transfers "$DURATION"
