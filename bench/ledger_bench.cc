@@ -39,7 +39,7 @@
 #include "core/crypto.h"
 #include "core/time.h"
 #include "core/uscc.h"
-#include "registry/verify.h"
+#include "service/verify_store.h"
 #include "service/operations.h"
 #include "service/registry_service.h"
 #include "store/store.h"
@@ -405,28 +405,19 @@ void PrintPhase(const PhaseResult& p, double baseline_rate) {
 bool VerifyRegistry(BenchRegistry& r) {
   auto start = Clock_::now();
   Store& store = *r.store;
-  std::vector<Account> accounts;
-  std::vector<Instrument> instruments;
-  Status st = store.ListAccounts({}, &accounts);
-  if (st.ok()) st = store.ListInstruments(std::nullopt, &instruments);
+  VerifyReport report;
+  Status st = VerifyStore(store, &report);
   if (!st.ok()) {
     fmt::print("  verify {}: FAILED to read: {}\n", r.path, st.ToString());
     return false;
   }
-  JournalVerifier verifier(accounts, instruments);
-  st = store.ScanJournal([&](const Entry& e) { verifier.OnEntry(e); });
-  if (st.ok()) st = store.ScanHoldings([&](const Holding& h) { verifier.OnHolding(h); });
-  if (!st.ok()) {
-    fmt::print("  verify {}: FAILED to scan: {}\n", r.path, st.ToString());
-    return false;
-  }
-  std::vector<VerifyProblem> problems = verifier.Finish();
+  const std::vector<VerifyProblem>& problems = report.problems;
   if (problems.empty()) {
     fmt::print("  verify {}: ok, {} entries; hash chain intact, balances equal their postings ({:.1f} s)\n",
-               std::filesystem::path(r.path).filename().string(), verifier.entries_seen(), SecondsSince(start));
+               std::filesystem::path(r.path).filename().string(), report.entries, SecondsSince(start));
     return true;
   }
-  fmt::print("  verify {}: FAILED, {} problem(s) in {} entries\n", r.path, problems.size(), verifier.entries_seen());
+  fmt::print("  verify {}: FAILED, {} problem(s) in {} entries\n", r.path, problems.size(), report.entries);
   for (size_t i = 0; i < problems.size() && i < 10; ++i) {
     fmt::print("    [{}] {}\n", problems[i].kind, problems[i].message);
   }

@@ -14,7 +14,8 @@
 #include "core/time.h"
 #include "http/api.h"
 #include "http/server.h"
-#include "registry/verify.h"
+#include "http/json_mapping.h"
+#include "service/verify_store.h"
 #include "service/open_registry.h"
 #include "service/operations.h"
 #include "service/reference_data.h"
@@ -120,35 +121,19 @@ int Verify(const std::string& db, bool as_json) {
   int version = 0;
   if (st.ok()) st = store->SchemaVersion(&version);
   if (st.ok() && version == 0) st = Status::Invalid("invalid_field", "the database has no GreenLoop schema", "db");
-  std::vector<Account> accounts;
-  std::vector<Instrument> instruments;
-  if (st.ok()) st = store->ListAccounts({}, &accounts);
-  if (st.ok()) st = store->ListInstruments(std::nullopt, &instruments);
+  VerifyReport report;
+  if (st.ok()) st = VerifyStore(*store, &report);
   if (!st.ok()) return Fail(st);
-  JournalVerifier verifier(accounts, instruments);
-  st = store->ScanJournal([&](const Entry& e) { verifier.OnEntry(e); });
-  if (st.ok()) st = store->ScanHoldings([&](const Holding& h) { verifier.OnHolding(h); });
-  if (!st.ok()) return Fail(st);
-  std::vector<VerifyProblem> problems = verifier.Finish();
   if (as_json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& p : problems) {
-      nlohmann::json item = {{"kind", p.kind}, {"message", p.message}};
-      if (p.entry_id) item["entry_id"] = *p.entry_id;
-      if (p.account_id) item["account_id"] = *p.account_id;
-      if (!p.instrument.empty()) item["instrument"] = p.instrument;
-      list.push_back(item);
-    }
-    std::cout << nlohmann::json{{"ok", problems.empty()}, {"entries", verifier.entries_seen()}, {"problems", list}}.dump()
-              << "\n";
-  } else if (problems.empty()) {
-    std::cout << "ok: " << verifier.entries_seen()
+    std::cout << ToJson(report).dump() << "\n";
+  } else if (report.ok()) {
+    std::cout << "ok: " << report.entries
               << " entries; hash chain intact, balances equal their postings, every entry balanced\n";
   } else {
-    std::cout << "FAILED: " << problems.size() << " problem(s) in " << verifier.entries_seen() << " entries\n";
-    for (const auto& p : problems) std::cout << "  [" << p.kind << "] " << p.message << "\n";
+    std::cout << "FAILED: " << report.problems.size() << " problem(s) in " << report.entries << " entries\n";
+    for (const auto& p : report.problems) std::cout << "  [" << p.kind << "] " << p.message << "\n";
   }
-  return problems.empty() ? kExitOk : kExitCheckFailed;
+  return report.ok() ? kExitOk : kExitCheckFailed;
 }
 
 int UserAdd(const std::string& db, const std::string& name, const std::string& role_text, std::int64_t org,

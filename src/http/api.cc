@@ -8,7 +8,7 @@
 #include "core/time.h"
 #include "http/json_mapping.h"
 #include "http/request_body.h"
-#include "registry/verify.h"
+#include "service/verify_store.h"
 #include "service/operations.h"
 #include "service/reference_data.h"
 
@@ -707,25 +707,10 @@ HttpResponse Api::Verify(const HttpRequest& request) {
   Status st = Authenticate(request, &principal);
   if (st.ok()) st = RequireRole(principal, {Role::kRegulator}, "verify the journal");
   if (!st.ok()) return ErrorResponse(st);
-  std::vector<Account> accounts;
-  std::vector<Instrument> instruments;
-  st = service_->store().ListAccounts({}, &accounts);
-  if (st.ok()) st = service_->store().ListInstruments(std::nullopt, &instruments);
+  VerifyReport report;
+  st = VerifyStore(service_->store(), &report);
   if (!st.ok()) return ErrorResponse(st);
-  JournalVerifier verifier(accounts, instruments);
-  st = service_->store().ScanJournal([&](const Entry& e) { verifier.OnEntry(e); });
-  if (st.ok()) st = service_->store().ScanHoldings([&](const Holding& h) { verifier.OnHolding(h); });
-  if (!st.ok()) return ErrorResponse(st);
-  std::vector<VerifyProblem> problems = verifier.Finish();
-  json list = json::array();
-  for (const VerifyProblem& p : problems) {
-    json item = {{"kind", p.kind}, {"message", p.message}};
-    if (p.entry_id) item["entry_id"] = *p.entry_id;
-    if (p.account_id) item["account_id"] = *p.account_id;
-    if (!p.instrument.empty()) item["instrument"] = p.instrument;
-    list.push_back(item);
-  }
-  return JsonResponse(200, {{"ok", problems.empty()}, {"entries", verifier.entries_seen()}, {"problems", list}});
+  return JsonResponse(200, ToJson(report));
 }
 
 HttpResponse Api::Supply(const HttpRequest& request) {

@@ -90,4 +90,16 @@ nlohmann::json ToJson(const User& u) {
           {"org_id", OrNull(u.org_id)}};
 }
 
+nlohmann::json ToJson(const VerifyReport& report) {
+  nlohmann::json problems = nlohmann::json::array();
+  for (const VerifyProblem& p : report.problems) {
+    nlohmann::json item = {{"kind", p.kind}, {"message", p.message}};
+    if (p.entry_id) item["entry_id"] = *p.entry_id;
+    if (p.account_id) item["account_id"] = *p.account_id;
+    if (!p.instrument.empty()) item["instrument"] = p.instrument;
+    problems.push_back(std::move(item));
+  }
+  return {{"ok", report.ok()}, {"entries", report.entries}, {"problems", problems}};
+}
+
 }  // namespace greenloop

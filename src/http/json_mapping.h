@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "service/verify_store.h"
 #include "store/store.h"
 
 namespace greenloop {
@@ -20,6 +21,8 @@ nlohmann::json ToJson(const Account& account, const std::string& org_name_zh);
 nlohmann::json ToJson(const Holding& holding);
 nlohmann::json ToJson(const Entry& entry, const std::string& actor_name, std::optional<EntryId> reversed_by);
 nlohmann::json ToJson(const User& user);
+// {"ok", "entries", "problems": [{kind, message, entry_id?, account_id?, instrument?}]}
+nlohmann::json ToJson(const VerifyReport& report);
 
 }  // namespace greenloop
 
