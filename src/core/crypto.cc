@@ -23,9 +23,10 @@ std::string Sha256Hex(std::string_view data) {
   GL_ASSERT(context != nullptr);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  GL_ASSERT(EVP_DigestInit_ex2(context.get(), sha256, nullptr) == 1);
-  GL_ASSERT(EVP_DigestUpdate(context.get(), data.data(), data.size()) == 1);
-  GL_ASSERT(EVP_DigestFinal_ex(context.get(), digest, &length) == 1);
+  const bool hashed = EVP_DigestInit_ex2(context.get(), sha256, nullptr) == 1 &&
+                      EVP_DigestUpdate(context.get(), data.data(), data.size()) == 1 &&
+                      EVP_DigestFinal_ex(context.get(), digest, &length) == 1;
+  GL_ASSERT(hashed);
   GL_ASSERT(length == crypto_hash_sha256_BYTES);
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, digest, length);
