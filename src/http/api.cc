@@ -233,9 +233,9 @@ json Api::EntryJson(const Entry& entry) {
 }
 
 HttpResponse Api::Health(const HttpRequest&) {
-  std::int64_t entries = 0;
-  Status st = service_->store().CountEntries(&entries);
-  if (!st.ok()) return ErrorResponse(st);
+  // Entry ids are dense from 1, so the durable head is the journal's length; counting rows in
+  // the store would make the probe cost grow with the journal.
+  const auto entries = static_cast<std::int64_t>(service_->last_durable_entry_id());
   return JsonResponse(200, {{"status", "ok"}, {"store", service_->store().Kind()}, {"entries", entries}, {"version", "0.1.0"}});
 }
 

@@ -106,6 +106,7 @@ Status RegistryService::Open(Store* store, Clock* clock, const ServiceOptions& o
   for (const Holding& h : snapshot.holdings) ledger.LoadHolding(h);
   for (EntryId id : snapshot.reversed_entries) ledger.LoadReversed(id);
   ledger.LoadChainHead(snapshot.last_entry_id, snapshot.last_hash);
+  service->last_durable_entry_id_.store(snapshot.last_entry_id, std::memory_order_release);
   if (system.issuance && system.retirement && system.cancellation) ledger.SetSystemAccounts(system);
   service->max_org_id_ = snapshot.max_org_id;
   service->max_user_id_ = snapshot.max_user_id;
@@ -222,6 +223,7 @@ std::unique_ptr<RegistryService::Group> RegistryService::ApplyGroup(std::vector<
   for (auto& pending : group->jobs) group->replies.push_back(RunOne(*pending, group->batch, group_keys));
   group->batch.holdings = ledger_.TakeChangedHoldings();
   group->end = ledger_.Mark();
+  group->last_entry_id = ledger_.last_entry_id();
   return group;
 }
 
@@ -260,6 +262,7 @@ void RegistryService::CommitterLoop() {
       committing_ = true;
     }
     Status st = store_->Commit(group->batch);
+    if (st.ok()) last_durable_entry_id_.store(group->last_entry_id, std::memory_order_release);
     // The outcome is published before any reply is released, so that a client's next request
     // always finds the ledger settled with this commit's result.
     {

@@ -18,6 +18,7 @@
 #ifndef GREENLOOP_SERVICE_REGISTRY_SERVICE_H_
 #define GREENLOOP_SERVICE_REGISTRY_SERVICE_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -129,6 +130,9 @@ class RegistryService {
 
   Store& store() { return *store_; }
   Clock& clock() { return *clock_; }
+  // The id of the newest durable journal entry (0 for an empty journal); ids are dense from 1,
+  // so this is also the journal's length. Cheap enough for a health probe under load.
+  EntryId last_durable_entry_id() const { return last_durable_entry_id_.load(std::memory_order_acquire); }
   // The system accounts of the registry (issuance, retirement, cancellation).
   SystemAccounts system_accounts();
 
@@ -149,6 +153,7 @@ class RegistryService {
     Ledger::Checkpoint end;    // the ledger after the group
     OrgId org_mark = 0;        // id counters before the group
     UserId user_mark = 0;
+    EntryId last_entry_id = 0;  // the journal's head after the group
   };
   // What the committer reports about the group it committed.
   struct CommitOutcome {
@@ -176,6 +181,7 @@ class RegistryService {
   Clock* clock_;
   ServiceOptions options_;
   Ledger ledger_;
+  std::atomic<EntryId> last_durable_entry_id_{0};
   OrgId max_org_id_ = 0;
   UserId max_user_id_ = 0;
 
