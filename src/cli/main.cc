@@ -4,12 +4,15 @@
 // 0 success, 1 the check failed (verify found problems), 2 bad usage or an operational error.
 #include <CLI/CLI.hpp>
 #include <csignal>
+#include <fstream>
+#include <iterator>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <thread>
 
+#include "calc/calculator.h"
 #include "core/crypto.h"
 #include "core/time.h"
 #include "http/api.h"
@@ -73,6 +76,44 @@ int Serve(const std::string& db, ServerOptions options, bool load_demo) {
     return Fail(st);
   }
   waiter.join();
+  return kExitOk;
+}
+
+// Prints the result as JSON on stdout (exit 0), or {"error": …} on stdout and a sentence on
+// stderr (exit 2), so that scripts can read either.
+int Calc(bool list, const std::string& name, const std::string& input_path) {
+  using calc::Json;
+  if (list || name.empty()) {
+    for (const calc::Calculator& c : calc::Calculators()) {
+      std::cout << c.name << "\t" << c.title_zh << " / " << c.title_en << "\n    " << c.description
+                << "\n    example: greenloop calc " << c.name << " --input " << c.example_file << "\n";
+    }
+    return list ? kExitOk : kExitError;
+  }
+  const calc::Calculator* calculator = calc::FindCalculator(name);
+  if (calculator == nullptr) return Fail(Status::Invalid("unknown_calculator", "no calculator '" + name + "'; see greenloop calc --list"));
+  if (input_path.empty()) return Fail(Status::Invalid("missing_field", "give --input FILE.json (or - for stdin)", "input"));
+  std::string text;
+  if (input_path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream file(input_path, std::ios::binary);
+    if (!file) return Fail(Status::Invalid("invalid_field", "cannot read " + input_path, "input"));
+    text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  Json input = Json::parse(text, nullptr, false);
+  Result<Json> result = input.is_discarded()
+                            ? Result<Json>(Status::Invalid("invalid_json", input_path + " is not valid JSON"))
+                            : calculator->run(input);
+  if (!result.ok()) {
+    const Status& error = result.status();
+    Json body = {{"error", {{"code", error.code()}, {"message", error.message()}}}};
+    if (!error.field().empty()) body["error"]["field"] = error.field();
+    std::cout << body.dump(2) << "\n";
+    std::cerr << "greenloop calc " << name << ": " << error.ToString() << "\n";
+    return kExitError;
+  }
+  std::cout << result.value().dump(2) << "\n";
   return kExitOk;
 }
 
@@ -251,6 +292,13 @@ int main(int argc, char** argv) {
   token_create->add_option("--ttl-hours", ttl_hours, "Lifetime in hours")->capture_default_str();
   token_create->add_flag("--json", as_json, "Print JSON");
 
+  CLI::App* calc = app.add_subcommand("calc", "Run a calculator on a JSON input (calc --list shows them)");
+  std::string calc_name, calc_input;
+  bool calc_list = false;
+  calc->add_flag("--list", calc_list, "List the calculators");
+  calc->add_option("name", calc_name, "Calculator, e.g. power-emissions");
+  calc->add_option("--input", calc_input, "Input JSON file, or - for standard input");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -264,5 +312,6 @@ int main(int argc, char** argv) {
   if (*verify) return Verify(db, as_json);
   if (*user_add) return UserAdd(db, user_name, role, org, display_name, password_stdin, as_json);
   if (*token_create) return TokenCreate(db, token_user, ttl_hours, as_json);
+  if (*calc) return Calc(calc_list, calc_name, calc_input);
   return 2;
 }

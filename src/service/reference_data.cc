@@ -97,13 +97,6 @@ const std::set<std::string>& RegionCodes() {
 
 }  // namespace
 
-const std::string* FindEmbeddedData(const std::string& path) {
-  for (const EmbeddedFile& file : EmbeddedData()) {
-    if (file.path == path) return &file.content;
-  }
-  return nullptr;
-}
-
 bool IsKnownRegionCode(const std::string& code) { return RegionCodes().count(code) > 0; }
 
 Status InstrumentFromJsonText(const std::string& json_text, Instrument* out) {

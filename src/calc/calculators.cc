@@ -1,0 +1,21 @@
+#include "calc/calculator.h"
+#include "calc/power_calculators.h"
+
+namespace greenloop::calc {
+
+const std::vector<Calculator>& Calculators() {
+  static const std::vector<Calculator> all = [] {
+    std::vector<Calculator> list = PowerCalculators();
+    return list;
+  }();
+  return all;
+}
+
+const Calculator* FindCalculator(const std::string& name) {
+  for (const Calculator& c : Calculators()) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace greenloop::calc
