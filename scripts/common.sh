@@ -9,7 +9,8 @@ log() { printf '\033[1;32m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31mgreenloop:\033[0m %s\n' "$*" >&2; exit 2; }
 
 BUILD_PACKAGES=(cmake ninja-build g++ pkg-config ccache libcpp-httplib-dev libssl-dev nlohmann-json3-dev libsqlite3-dev libpq-dev
-  libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libgtest-dev libgmock-dev libbenchmark-dev)
+  libspdlog-dev libfmt-dev libcli11-dev libsodium-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libminizip-dev libexpat1-dev libxlsxwriter-dev)
 TEST_PACKAGES=(postgresql-15 chromium fonts-noto-cjk sqlite3 procps)
 
 apt_updated=0

@@ -12,6 +12,7 @@ const std::vector<std::string> kUnitFields = {"id", "name", "fuel_type", "cfb", 
 
 Status ReadUnit(const JsonInput& in, mrv::GeneratingUnit* unit) {
   GL_RETURN_IF_ERROR(in.RequiredString("id", &unit->id));
+  if (unit->id.size() > 32) return Status::Invalid("invalid_field", "a unit id has at most 32 characters", in.PathOf("id"));
   GL_RETURN_IF_ERROR(in.OptionalString("name", &unit->name));
   std::string fuel_type;
   GL_RETURN_IF_ERROR(in.Choice("fuel_type", {"coal_conventional", "coal_unconventional", "gas"}, true, &fuel_type));
@@ -24,6 +25,35 @@ Status ReadUnit(const JsonInput& in, mrv::GeneratingUnit* unit) {
   GL_RETURN_IF_ERROR(in.Choice("cooling", {"water", "air"}, false, &cooling));
   unit->cooling = cooling == "air" ? mrv::CoolingMethod::kAir : mrv::CoolingMethod::kWater;
   GL_RETURN_IF_ERROR(in.OptionalBool("supplies_heat", &unit->supplies_heat));
+  return Status::OK();
+}
+
+Status ReadUnitMonthImpl(const JsonInput& in, mrv::UnitMonth* month) {
+  GL_RETURN_IF_ERROR(in.ExpectObject({"unit_id", "month", "fuels", "generation_mwh", "supply_mwh", "heat_supplied_gj",
+                                     "purchased_electricity_mwh", "load_rate", "meter_evidence"}));
+  GL_RETURN_IF_ERROR(in.RequiredString("unit_id", &month->unit_id));
+  GL_RETURN_IF_ERROR(in.RequiredInt("month", 1, 12, &month->month));
+  GL_RETURN_IF_ERROR(in.RequiredDecimal("generation_mwh", &month->generation_mwh));
+  GL_RETURN_IF_ERROR(in.RequiredDecimal("supply_mwh", &month->supply_mwh));
+  GL_RETURN_IF_ERROR(in.DecimalOrZero("heat_supplied_gj", &month->heat_supplied_gj));
+  GL_RETURN_IF_ERROR(in.DecimalOrZero("purchased_electricity_mwh", &month->purchased_electricity_mwh));
+  GL_RETURN_IF_ERROR(in.OptionalDecimal("load_rate", &month->load_rate));
+  GL_RETURN_IF_ERROR(in.OptionalString("meter_evidence", &month->meter_evidence));
+  std::vector<JsonInput> fuels;
+  GL_RETURN_IF_ERROR(in.Array("fuels", false, &fuels));
+  for (const JsonInput& f : fuels) {
+    GL_RETURN_IF_ERROR(f.ExpectObject(
+        {"fuel", "consumption", "ncv", "ncv_evidence", "carbon_tc_per_gj", "carbon_evidence", "oxidation_rate"}));
+    mrv::FuelUse use;
+    GL_RETURN_IF_ERROR(f.RequiredString("fuel", &use.fuel));
+    GL_RETURN_IF_ERROR(f.RequiredDecimal("consumption", &use.consumption));
+    GL_RETURN_IF_ERROR(f.OptionalDecimal("ncv", &use.ncv));
+    GL_RETURN_IF_ERROR(f.OptionalString("ncv_evidence", &use.ncv_evidence));
+    GL_RETURN_IF_ERROR(f.OptionalDecimal("carbon_tc_per_gj", &use.carbon_tc_per_gj));
+    GL_RETURN_IF_ERROR(f.OptionalString("carbon_evidence", &use.carbon_evidence));
+    GL_RETURN_IF_ERROR(f.OptionalDecimal("oxidation_rate", &use.oxidation_rate));
+    month->fuels.push_back(use);
+  }
   return Status::OK();
 }
 
@@ -57,32 +87,8 @@ Result<Json> RunPowerEmissions(const Json& input) {
   }
   GL_RETURN_IF_ERROR(top.Array("months", true, &months));
   for (const JsonInput& m : months) {
-    GL_RETURN_IF_ERROR(m.ExpectObject({"unit_id", "month", "fuels", "generation_mwh", "supply_mwh", "heat_supplied_gj",
-                                       "purchased_electricity_mwh", "load_rate", "meter_evidence"}));
     mrv::UnitMonth month;
-    GL_RETURN_IF_ERROR(m.RequiredString("unit_id", &month.unit_id));
-    GL_RETURN_IF_ERROR(m.RequiredInt("month", 1, 12, &month.month));
-    GL_RETURN_IF_ERROR(m.RequiredDecimal("generation_mwh", &month.generation_mwh));
-    GL_RETURN_IF_ERROR(m.RequiredDecimal("supply_mwh", &month.supply_mwh));
-    GL_RETURN_IF_ERROR(m.DecimalOrZero("heat_supplied_gj", &month.heat_supplied_gj));
-    GL_RETURN_IF_ERROR(m.DecimalOrZero("purchased_electricity_mwh", &month.purchased_electricity_mwh));
-    GL_RETURN_IF_ERROR(m.OptionalDecimal("load_rate", &month.load_rate));
-    GL_RETURN_IF_ERROR(m.OptionalString("meter_evidence", &month.meter_evidence));
-    std::vector<JsonInput> fuels;
-    GL_RETURN_IF_ERROR(m.Array("fuels", false, &fuels));
-    for (const JsonInput& f : fuels) {
-      GL_RETURN_IF_ERROR(f.ExpectObject(
-          {"fuel", "consumption", "ncv", "ncv_evidence", "carbon_tc_per_gj", "carbon_evidence", "oxidation_rate"}));
-      mrv::FuelUse use;
-      GL_RETURN_IF_ERROR(f.RequiredString("fuel", &use.fuel));
-      GL_RETURN_IF_ERROR(f.RequiredDecimal("consumption", &use.consumption));
-      GL_RETURN_IF_ERROR(f.OptionalDecimal("ncv", &use.ncv));
-      GL_RETURN_IF_ERROR(f.OptionalString("ncv_evidence", &use.ncv_evidence));
-      GL_RETURN_IF_ERROR(f.OptionalDecimal("carbon_tc_per_gj", &use.carbon_tc_per_gj));
-      GL_RETURN_IF_ERROR(f.OptionalString("carbon_evidence", &use.carbon_evidence));
-      GL_RETURN_IF_ERROR(f.OptionalDecimal("oxidation_rate", &use.oxidation_rate));
-      month.fuels.push_back(use);
-    }
+    GL_RETURN_IF_ERROR(ReadUnitMonth(m, &month));
     in.months.push_back(std::move(month));
   }
 
@@ -251,6 +257,38 @@ Result<Json> RunPowerAllocation(const Json& input) {
 }
 
 }  // namespace
+
+Status ReadGeneratingUnit(const JsonInput& in, mrv::GeneratingUnit* unit) {
+  GL_RETURN_IF_ERROR(in.ExpectObject(kUnitFields));
+  return ReadUnit(in, unit);
+}
+
+Status ReadUnitMonth(const JsonInput& in, mrv::UnitMonth* month) { return ReadUnitMonthImpl(in, month); }
+
+Json GeneratingUnitToJson(const mrv::GeneratingUnit& unit) { return UnitJson(unit); }
+
+Json UnitMonthToJson(const mrv::UnitMonth& month) {
+  Json fuels = Json::array();
+  for (const mrv::FuelUse& f : month.fuels) {
+    Json fuel = {{"fuel", f.fuel}, {"consumption", ToJsonNumber(f.consumption)}};
+    if (f.ncv) fuel["ncv"] = ToJsonNumber(*f.ncv);
+    if (!f.ncv_evidence.empty()) fuel["ncv_evidence"] = f.ncv_evidence;
+    if (f.carbon_tc_per_gj) fuel["carbon_tc_per_gj"] = ToJsonNumber(*f.carbon_tc_per_gj);
+    if (!f.carbon_evidence.empty()) fuel["carbon_evidence"] = f.carbon_evidence;
+    if (f.oxidation_rate) fuel["oxidation_rate"] = ToJsonNumber(*f.oxidation_rate);
+    fuels.push_back(std::move(fuel));
+  }
+  Json out = {{"unit_id", month.unit_id},
+              {"month", month.month},
+              {"generation_mwh", ToJsonNumber(month.generation_mwh)},
+              {"supply_mwh", ToJsonNumber(month.supply_mwh)},
+              {"heat_supplied_gj", ToJsonNumber(month.heat_supplied_gj)},
+              {"purchased_electricity_mwh", ToJsonNumber(month.purchased_electricity_mwh)}};
+  if (month.load_rate) out["load_rate"] = ToJsonNumber(*month.load_rate);
+  if (!month.meter_evidence.empty()) out["meter_evidence"] = month.meter_evidence;
+  out["fuels"] = std::move(fuels);
+  return out;
+}
 
 std::vector<Calculator> PowerCalculators() {
   return {

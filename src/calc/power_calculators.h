@@ -8,10 +8,20 @@
 #include <vector>
 
 #include "calc/calculator.h"
+#include "calc/json_input.h"
+#include "mrv/facility.h"
+#include "mrv/power_accounting.h"
 
 namespace greenloop::calc {
 
 std::vector<Calculator> PowerCalculators();
+
+// The JSON shapes of a generating unit and a unit-month (docs/calc/power.md), shared by the
+// calculators and the MRV API. Readers refuse unknown fields and name the field at fault.
+Status ReadGeneratingUnit(const JsonInput& in, mrv::GeneratingUnit* unit);
+Status ReadUnitMonth(const JsonInput& in, mrv::UnitMonth* month);
+Json GeneratingUnitToJson(const mrv::GeneratingUnit& unit);
+Json UnitMonthToJson(const mrv::UnitMonth& month);
 
 }  // namespace greenloop::calc
 

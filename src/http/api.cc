@@ -53,12 +53,12 @@ Reply EntryReply(const Status& status, const Entry& entry, const std::string& ac
   return JsonReply(201, ToJson(entry, actor, std::nullopt));
 }
 
+}  // namespace
+
 std::string OrgName(Store& store, OrgId id) {
   Organization org;
   return store.GetOrganization(id, &org).ok() ? org.name_zh : "";
 }
-
-}  // namespace
 
 std::string HttpRequest::Header(const std::string& lowercase_name) const {
   auto it = headers.find(lowercase_name);
@@ -94,7 +94,7 @@ void Api::Add(std::string method, std::string pattern, std::string summary, Hand
   route.segments = SplitPath(pattern);
   route.pattern = std::move(pattern);
   route.summary = std::move(summary);
-  route.mutating = route.method == "POST" || route.method == "PATCH";
+  route.mutating = route.method == "POST" || route.method == "PATCH" || route.method == "PUT";
   route.handler = std::move(handler);
   routes_.push_back(std::move(route));
 }
@@ -140,6 +140,7 @@ void Api::RegisterRoutes() {
   Add("GET", v1 + "/stats/supply", "Issued, retired, cancelled and outstanding per instrument",
       [this](auto& r, auto&) { return Supply(r); });
   Add("GET", v1 + "/stats/activity", "Entries per day and kind", [this](auto& r, auto&) { return Activity(r); });
+  RegisterMrvRoutes();
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) {
@@ -177,11 +178,11 @@ Status Api::Authenticate(const HttpRequest& request, Principal* principal) {
 }
 
 HttpResponse Api::RunJob(const HttpRequest& request, const Principal& principal, const std::string& canonical_body,
-                         Job job) {
+                         Job job, bool exclusive) {
   std::string key = request.Header("idempotency-key");
   Reply reply;
   if (key.empty()) {
-    reply = service_->Execute(std::move(job));
+    reply = exclusive ? service_->ExecuteExclusive(std::move(job)) : service_->Execute(std::move(job));
   } else {
     if (key.size() > kMaxIdempotencyKeyLength) {
       return ErrorResponse(Status::Invalid("invalid_field", "Idempotency-Key has more than 128 characters", "Idempotency-Key"));
@@ -193,7 +194,8 @@ HttpResponse Api::RunJob(const HttpRequest& request, const Principal& principal,
       }
     }
     std::string request_hash = Sha256Hex(request.method + " " + request.path + "\n" + canonical_body);
-    reply = service_->ExecuteIdempotent(principal.user.id, key, request_hash, std::move(job));
+    reply = exclusive ? service_->ExecuteExclusive(std::move(job), std::make_pair(principal.user.id, key), request_hash)
+                      : service_->ExecuteIdempotent(principal.user.id, key, request_hash, std::move(job));
   }
   return HttpResponse{reply.http_status, reply.body};
 }

@@ -59,6 +59,7 @@ class Api {
 
   void Add(std::string method, std::string pattern, std::string summary, Handler handler);
   void RegisterRoutes();
+  void RegisterMrvRoutes();  // mrv_api.cc
 
   // Handlers.
   HttpResponse Health(const HttpRequest&);
@@ -89,7 +90,8 @@ class Api {
   // Helpers.
   Status Authenticate(const HttpRequest& request, Principal* principal);
   // Runs a job under the request's Idempotency-Key (when sent), answering its reply.
-  HttpResponse RunJob(const HttpRequest& request, const Principal& principal, const std::string& canonical_body, Job job);
+  HttpResponse RunJob(const HttpRequest& request, const Principal& principal, const std::string& canonical_body, Job job,
+                      bool exclusive = false);
   Status VisibleAccount(const Principal& principal, AccountId id, Account* account, Organization* owner);
   nlohmann::json EntryJson(const Entry& entry);
   std::string ActorName(UserId id);
@@ -104,6 +106,8 @@ class Api {
 std::vector<std::string> SplitPath(const std::string& path);
 HttpResponse JsonResponse(int status, const nlohmann::json& body);
 HttpResponse ErrorResponse(const Status& status);
+// The Chinese name of an organization, or "" when it does not exist.
+std::string OrgName(Store& store, OrgId id);
 
 }  // namespace greenloop
 

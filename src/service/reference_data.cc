@@ -4,10 +4,12 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "calc/power_calculators.h"
 #include "core/assert.h"
 #include "core/crypto.h"
 #include "core/embedded.h"
 #include "core/time.h"
+#include "service/mrv_operations.h"
 #include "service/operations.h"
 
 namespace greenloop {
@@ -244,6 +246,167 @@ Status LoadDemoData(RegistryService& service, DemoSummary* summary) {
     return Reply{201, ""};
   });
   if (reply.http_status != 201) return Status::Corruption("loading demo data failed: " + reply.body);
+  return LoadDemoMrv(service, summary);
+}
+
+namespace {
+
+// Replays one MRV step as a job; the demo's figures must pass every check, so a refusal means
+// the demo data are wrong.
+template <typename Step>
+Status DemoStep(RegistryService& service, const std::string& what, Step step) {
+  Reply reply = service.ExecuteExclusive([&](WriteContext& ctx) -> Reply {
+    Status st = step(ctx);
+    return st.ok() ? Reply{200, ""} : ErrorReply(st);
+  });
+  if (reply.http_status != 200) return Status::Corruption("demo MRV step '" + what + "' failed: " + reply.body);
+  return Status::OK();
+}
+
+Principal DemoPrincipal(Store& store, Role role, OrgId org_id) {
+  Principal p;
+  p.user.role = role;
+  p.user.org_id = org_id;
+  p.user.name = "demo-loader";
+  Organization org;
+  if (store.GetOrganization(org_id, &org).ok()) p.org = org;
+  return p;
+}
+
+}  // namespace
+
+Status LoadDemoMrv(RegistryService& service, DemoSummary* summary) {
+  json doc;
+  GL_RETURN_IF_ERROR(ParseEmbedded("data/demo/mrv.json", &doc));
+  Store& store = service.store();
+  std::map<std::string, OrgId> orgs;
+  std::vector<Organization> all;
+  GL_RETURN_IF_ERROR(store.ListOrganizations(OrganizationFilter{}, &all));
+  for (const Organization& o : all) {
+    if (o.uscc) orgs[*o.uscc] = o.id;
+  }
+  // The demo files name organizations by ref; refs map to USCCs in organizations.json.
+  json org_file;
+  GL_RETURN_IF_ERROR(ParseEmbedded("data/demo/organizations.json", &org_file));
+  std::map<std::string, OrgId> by_ref;
+  for (const json& o : org_file["items"]) {
+    for (const Organization& org : all) {
+      if (org.name_zh == o.at("name_zh").get<std::string>()) by_ref[o.at("ref")] = org.id;
+    }
+  }
+  User regulator_user;
+  GL_RETURN_IF_ERROR(store.GetUserByName("regulator", &regulator_user));
+  Principal regulator;
+  regulator.user = regulator_user;
+  try {
+    for (const json& c : doc.at("conflicts")) {
+      mrv::VerifierConflict conflict{by_ref.at(c.at("verifier_ref")), by_ref.at(c.at("enterprise_ref")), c.at("reason"), 0};
+      GL_RETURN_IF_ERROR(DemoStep(service, "conflict", [&](WriteContext& ctx) { return RecordConflict(ctx, regulator, conflict); }));
+    }
+    std::vector<std::int64_t> facility_ids;
+    std::vector<OrgId> facility_orgs;
+    for (const json& f : doc.at("items")) {
+      const OrgId org_id = by_ref.at(f.at("org_ref"));
+      const Principal owner = DemoPrincipal(store, Role::kEnterprise, org_id);
+      mrv::Facility facility;
+      facility.org_id = org_id;
+      facility.name = f.at("name");
+      std::vector<mrv::GeneratingUnit> units;
+      calc::Json units_json = calc::Json::parse(f.at("units").dump());
+      for (const auto& u : units_json) {
+        mrv::GeneratingUnit unit;
+        GL_RETURN_IF_ERROR(calc::ReadGeneratingUnit(calc::JsonInput(u, "units[]"), &unit));
+        units.push_back(unit);
+      }
+      mrv::Facility created;
+      GL_RETURN_IF_ERROR(DemoStep(service, "facility", [&](WriteContext& ctx) {
+        return CreateFacility(ctx, owner, facility, units, &created);
+      }));
+      facility_ids.push_back(created.id);
+      facility_orgs.push_back(org_id);
+      summary->facilities++;
+      for (const auto& [year_text, months] : f.at("data").items()) {
+        MonthlyDataWrite write;
+        write.channel = "form";
+        calc::Json months_json = calc::Json::parse(months.dump());
+        for (const auto& m : months_json) {
+          mrv::UnitMonth month;
+          GL_RETURN_IF_ERROR(calc::ReadUnitMonth(calc::JsonInput(m, "months[]"), &month));
+          write.months.push_back(month);
+          write.bodies_json.push_back(m.dump());
+        }
+        const int year = std::stoi(year_text);
+        std::vector<mrv::StoredUnitMonth> stored;
+        GL_RETURN_IF_ERROR(DemoStep(service, "data " + year_text, [&](WriteContext& ctx) {
+          return PutMonthlyData(ctx, owner, created.id, year, write, &stored);
+        }));
+        summary->unit_months += static_cast<int>(stored.size());
+      }
+    }
+    const json& finding = doc.at("finding");
+    for (const json& w : doc.at("workflow")) {
+      const size_t index = w.at("facility").get<size_t>();
+      const std::int64_t facility_id = facility_ids.at(index);
+      const int year = w.at("year");
+      const Principal owner = DemoPrincipal(store, Role::kEnterprise, facility_orgs.at(index));
+      Principal verifier;
+      std::int64_t finding_id = 0;
+      for (const json& step_json : w.at("steps")) {
+        const std::string step = step_json;
+        if (step == "submit") {
+          mrv::Report report;
+          mrv::Case c;
+          GL_RETURN_IF_ERROR(DemoStep(service, step, [&](WriteContext& ctx) { return SubmitReport(ctx, owner, facility_id, year, &report, &c); }));
+          summary->reports++;
+        } else if (step.rfind("assign:", 0) == 0) {
+          const OrgId verifier_org = by_ref.at(step.substr(7));
+          verifier = DemoPrincipal(store, Role::kVerifier, verifier_org);
+          mrv::Case c;
+          GL_RETURN_IF_ERROR(DemoStep(service, step, [&](WriteContext& ctx) {
+            return AssignVerifier(ctx, regulator, facility_id, year, verifier_org, &c);
+          }));
+        } else if (step == "finding") {
+          std::vector<mrv::StoredUnitMonth> months;
+          GL_RETURN_IF_ERROR(store.ListUnitMonths(facility_id, year, &months));
+          mrv::Adjustment a;
+          a.unit_id = finding.at("unit_id");
+          a.month = finding.at("month");
+          a.fuel = finding.at("fuel");
+          a.field = finding.at("field");
+          for (const mrv::StoredUnitMonth& m : months) {
+            if (m.data.unit_id != a.unit_id || m.data.month != a.month) continue;
+            for (const mrv::FuelUse& fuel : m.data.fuels) {
+              if (fuel.fuel == a.fuel && fuel.ncv) a.value = *fuel.ncv + *Decimal::Parse(finding.at("delta"));
+            }
+          }
+          mrv::Finding f;
+          GL_RETURN_IF_ERROR(DemoStep(service, step, [&](WriteContext& ctx) {
+            return RaiseFinding(ctx, verifier, facility_id, year, finding.at("description"), a, &f);
+          }));
+          finding_id = f.id;
+        } else if (step == "respond") {
+          mrv::Finding f;
+          GL_RETURN_IF_ERROR(DemoStep(service, step, [&](WriteContext& ctx) {
+            return RespondToFinding(ctx, owner, facility_id, year, finding_id, finding.at("response"), &f);
+          }));
+        } else if (step == "conclude") {
+          mrv::Case c;
+          mrv::Report verified;
+          GL_RETURN_IF_ERROR(DemoStep(service, step, [&](WriteContext& ctx) {
+            return ConcludeVerification(ctx, verifier, facility_id, year, "核查结论：排放报告数据真实、完整、准确（虚构示范数据）", &c,
+                                        &verified);
+          }));
+        } else if (step == "confirm") {
+          mrv::Case c;
+          GL_RETURN_IF_ERROR(DemoStep(service, step, [&](WriteContext& ctx) { return ConfirmVerification(ctx, regulator, facility_id, year, &c); }));
+        } else {
+          return Status::Corruption("unknown demo MRV step '" + step + "'");
+        }
+      }
+    }
+  } catch (const std::exception& e) {
+    return Status::Corruption(std::string("data/demo/mrv.json is malformed: ") + e.what());
+  }
   return Status::OK();
 }
 

@@ -32,12 +32,18 @@ struct DemoSummary {
   int accounts = 0;
   int users = 0;
   int movements = 0;
+  int facilities = 0;
+  int unit_months = 0;
+  int reports = 0;
   std::vector<std::pair<std::string, std::string>> logins;  // name, password
 };
 
 // Loads data/demo/* into an empty, bootstrapped registry. Fails with kConflict when demo data
 // is there already.
 Status LoadDemoData(RegistryService& service, DemoSummary* summary);
+// The MRV part of the demo (data/demo/mrv.json): power facilities of the demo enterprises with
+// monthly data and verification cases in every state, replayed through the workflow's own steps.
+Status LoadDemoMrv(RegistryService& service, DemoSummary* summary);
 
 }  // namespace greenloop
 

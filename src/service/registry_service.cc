@@ -11,11 +11,13 @@ namespace {
 // Sizes of a batch's parts, so that a refused job's rows can be dropped again.
 struct BatchMark {
   size_t entries, instruments, organizations, accounts, families, users, tokens, audit, idempotency;
+  bool mrv_empty;  // MRV rows come only from exclusive jobs, each alone in its group
 };
 
 BatchMark MarkBatch(const WriteBatch& b) {
   return BatchMark{b.entries.size(), b.instruments.size(), b.organizations.size(), b.accounts.size(),
-                   b.families.size(), b.users.size(), b.tokens.size(), b.audit.size(), b.idempotency.size()};
+                   b.families.size(), b.users.size(), b.tokens.size(), b.audit.size(), b.idempotency.size(),
+                   b.mrv.empty()};
 }
 
 void TruncateBatch(WriteBatch& b, const BatchMark& m) {
@@ -28,6 +30,8 @@ void TruncateBatch(WriteBatch& b, const BatchMark& m) {
   b.tokens.resize(m.tokens);
   b.audit.resize(m.audit);
   b.idempotency.resize(m.idempotency);
+  GL_ASSERT(m.mrv_empty);
+  b.mrv = MrvBatch();
 }
 
 }  // namespace
@@ -152,6 +156,16 @@ Reply RegistryService::ExecuteIdempotent(UserId user, const std::string& key, co
   return Submit(std::move(pending));
 }
 
+Reply RegistryService::ExecuteExclusive(Job job, std::optional<std::pair<UserId, std::string>> key,
+                                        const std::string& request_hash) {
+  auto pending = std::make_unique<Pending>();
+  pending->job = std::move(job);
+  pending->key = std::move(key);
+  pending->request_hash = request_hash;
+  pending->exclusive = true;
+  return Submit(std::move(pending));
+}
+
 Reply RegistryService::Submit(std::unique_ptr<Pending> pending) {
   std::future<Reply> reply = pending->reply.get_future();
   {
@@ -170,11 +184,16 @@ void RegistryService::WriterLoop() {
       std::unique_lock<std::mutex> lock(queue_mutex_);
       queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) break;
+      // An exclusive job forms a group of its own.
       while (!queue_.empty() && jobs.size() < options_.max_group_jobs) {
+        const bool exclusive = queue_.front()->exclusive;
+        if (exclusive && !jobs.empty()) break;
         jobs.push_back(std::move(queue_.front()));
         queue_.pop_front();
+        if (exclusive) break;
       }
     }
+    const bool exclusive_group = jobs.front()->exclusive;
     // A commit that has finished meanwhile is settled first, so that a failure is rolled back
     // before new jobs see its state.
     bool settled = false;
@@ -183,6 +202,9 @@ void RegistryService::WriterLoop() {
       settled = inflight_ && outcome_.has_value();
     }
     if (settled) SettleInflight();
+    // Whether the commit in flight succeeds or fails (and is rolled back), afterwards the store
+    // holds exactly the state the exclusive job is applied to.
+    if (exclusive_group && inflight_) static_cast<void>(SettleInflight());
     std::unique_ptr<Group> group = ApplyGroup(std::move(jobs));
     if (inflight_ && !SettleInflight()) {
       // The group was applied on top of a commit that failed: its checks were made against a

@@ -77,6 +77,8 @@ class WriteContext {
   void RestoreNow(time_us now_us) { now_us_ = now_us; }
   void PutUser(const User& user) { batch_->users.push_back(user); }
   void PutToken(const TokenRecord& token) { batch_->tokens.push_back(token); }
+  // MRV workflow rows; only exclusive jobs (RegistryService::ExecuteExclusive) write them.
+  MrvBatch& mrv() { return batch_->mrv; }
   void Audit(UserId user, std::string action, std::string target, std::string details_json);
 
   OrgId NextOrgId() { return ++*max_org_id_; }
@@ -117,6 +119,11 @@ class RegistryService {
 
   // Runs a job on the writer thread and waits until it is durable (or refused).
   Reply Execute(Job job);
+  // Same, for a job that reads the store to decide (workflow records kept outside the in-memory
+  // ledger): it runs alone in its group, after every earlier commit is durable, so its reads
+  // see all that was acknowledged before it.
+  Reply ExecuteExclusive(Job job, std::optional<std::pair<UserId, std::string>> key = std::nullopt,
+                         const std::string& request_hash = "");
   // Same, under an idempotency key of the user: a repeated key with the same request hash
   // answers the stored reply; with another request hash, 409.
   Reply ExecuteIdempotent(UserId user, const std::string& key, const std::string& request_hash, Job job);
@@ -141,6 +148,7 @@ class RegistryService {
     Job job;
     std::optional<std::pair<UserId, std::string>> key;
     std::string request_hash;
+    bool exclusive = false;
     std::promise<Reply> reply;
   };
 

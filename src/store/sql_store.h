@@ -49,6 +49,19 @@ class SqlStore : public Store {
   Status Supply(std::vector<SupplyRow>* out) override;
   Status Activity(time_us since_us, std::vector<ActivityRow>* out) override;
 
+  // MRV workflow: sql_store_mrv.cc.
+  Status ListFacilities(const FacilityFilter& filter, std::vector<mrv::Facility>* out) override;
+  Status GetFacility(std::int64_t id, mrv::Facility* out) override;
+  Status ListUnits(std::int64_t facility_id, std::vector<mrv::GeneratingUnit>* out) override;
+  Status ListUnitMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredUnitMonth>* out) override;
+  Status ListDataVersions(std::int64_t facility_id, int year, std::vector<mrv::DataVersion>* out) override;
+  Status ListReports(std::int64_t facility_id, int year, std::vector<mrv::Report>* out) override;
+  Status GetCase(std::int64_t facility_id, int year, std::optional<mrv::Case>* out) override;
+  Status ListCases(const CaseFilter& filter, std::vector<mrv::Case>* out) override;
+  Status ListFindings(std::int64_t facility_id, int year, std::vector<mrv::Finding>* out) override;
+  Status ListConflicts(std::vector<mrv::VerifierConflict>* out) override;
+  Status GetMrvIds(MrvIds* out) override;
+
  private:
   // A pooled reader connection, returned to the pool when it goes out of scope.
   class Reader {
@@ -68,6 +81,7 @@ class SqlStore : public Store {
   explicit SqlStore(std::unique_ptr<SqlDriver> driver) : driver_(std::move(driver)) {}
   Status Borrow(std::unique_ptr<Reader>* out);
   Status WriteAll(const WriteBatch& batch);
+  Status WriteMrv(const MrvBatch& batch);
 
   std::unique_ptr<SqlDriver> driver_;
   std::mutex writer_mutex_;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "mrv/records.h"
 #include "registry/model.h"
 
 namespace greenloop {
@@ -58,6 +59,44 @@ struct AuditEvent {
   std::string details_json;
 };
 
+// MRV workflow rows of a commit. Unit-months replace the stored month (its fuel rows too).
+struct MrvBatch {
+  std::vector<mrv::Facility> facilities;
+  std::vector<std::pair<std::int64_t, mrv::GeneratingUnit>> units;  // facility id, unit
+  std::vector<mrv::StoredUnitMonth> unit_months;
+  std::vector<mrv::DataVersion> data_versions;
+  std::vector<mrv::Report> reports;
+  std::vector<mrv::Case> cases;
+  std::vector<mrv::Finding> findings;
+  std::vector<mrv::VerifierConflict> conflicts;
+
+  bool empty() const {
+    return facilities.empty() && units.empty() && unit_months.empty() && data_versions.empty() && reports.empty() &&
+           cases.empty() && findings.empty() && conflicts.empty();
+  }
+};
+
+struct FacilityFilter {
+  std::optional<OrgId> org_id;
+  std::optional<std::string> region;
+  std::optional<mrv::Sector> sector;
+};
+
+struct CaseFilter {
+  std::optional<int> year;
+  std::optional<mrv::CaseStatus> status;
+  std::optional<OrgId> verifier_org_id;
+  std::optional<OrgId> org_id;          // the facility's owner
+  std::optional<std::string> region;    // the facility's region
+};
+
+// The highest ids in use, so that new rows continue them.
+struct MrvIds {
+  std::int64_t facility = 0;
+  std::int64_t finding = 0;
+  std::int64_t data_version = 0;
+};
+
 // Everything one commit writes. Entries must continue the stored chain; holdings are their
 // new absolute values; records with an id that exists replace it (accounts, instruments).
 struct WriteBatch {
@@ -71,11 +110,12 @@ struct WriteBatch {
   std::vector<TokenRecord> tokens;
   std::vector<IdempotencyRecord> idempotency;
   std::vector<AuditEvent> audit;
+  MrvBatch mrv;
 
   bool empty() const {
     return entries.empty() && holdings.empty() && families.empty() && instruments.empty() &&
            organizations.empty() && accounts.empty() && users.empty() && tokens.empty() && idempotency.empty() &&
-           audit.empty();
+           audit.empty() && mrv.empty();
   }
   void Clear() { *this = WriteBatch(); }
 };
@@ -169,6 +209,20 @@ class Store {
   virtual Status GetIdempotency(UserId user, const std::string& key, IdempotencyRecord* out) = 0;
   virtual Status Supply(std::vector<SupplyRow>* out) = 0;
   virtual Status Activity(time_us since_us, std::vector<ActivityRow>* out) = 0;
+
+  // MRV workflow (mrv/records.h).
+  virtual Status ListFacilities(const FacilityFilter& filter, std::vector<mrv::Facility>* out) = 0;
+  virtual Status GetFacility(std::int64_t id, mrv::Facility* out) = 0;
+  virtual Status ListUnits(std::int64_t facility_id, std::vector<mrv::GeneratingUnit>* out) = 0;
+  // The current unit-months of a facility-year with their fuels, by unit and month.
+  virtual Status ListUnitMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredUnitMonth>* out) = 0;
+  virtual Status ListDataVersions(std::int64_t facility_id, int year, std::vector<mrv::DataVersion>* out) = 0;
+  virtual Status ListReports(std::int64_t facility_id, int year, std::vector<mrv::Report>* out) = 0;
+  virtual Status GetCase(std::int64_t facility_id, int year, std::optional<mrv::Case>* out) = 0;
+  virtual Status ListCases(const CaseFilter& filter, std::vector<mrv::Case>* out) = 0;
+  virtual Status ListFindings(std::int64_t facility_id, int year, std::vector<mrv::Finding>* out) = 0;
+  virtual Status ListConflicts(std::vector<mrv::VerifierConflict>* out) = 0;
+  virtual Status GetMrvIds(MrvIds* out) = 0;
 };
 
 // Opens the store named by a URL: "sqlite:PATH" (or a path ending in .db) or "postgresql://…".

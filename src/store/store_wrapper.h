@@ -63,6 +63,31 @@ class StoreWrapper : public Store {
 
  private:
   Store* target_;
+  Status ListFacilities(const FacilityFilter& filter, std::vector<mrv::Facility>* out) override {
+    return target_->ListFacilities(filter, out);
+  }
+  Status GetFacility(std::int64_t id, mrv::Facility* out) override { return target_->GetFacility(id, out); }
+  Status ListUnits(std::int64_t facility_id, std::vector<mrv::GeneratingUnit>* out) override {
+    return target_->ListUnits(facility_id, out);
+  }
+  Status ListUnitMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredUnitMonth>* out) override {
+    return target_->ListUnitMonths(facility_id, year, out);
+  }
+  Status ListDataVersions(std::int64_t facility_id, int year, std::vector<mrv::DataVersion>* out) override {
+    return target_->ListDataVersions(facility_id, year, out);
+  }
+  Status ListReports(std::int64_t facility_id, int year, std::vector<mrv::Report>* out) override {
+    return target_->ListReports(facility_id, year, out);
+  }
+  Status GetCase(std::int64_t facility_id, int year, std::optional<mrv::Case>* out) override {
+    return target_->GetCase(facility_id, year, out);
+  }
+  Status ListCases(const CaseFilter& filter, std::vector<mrv::Case>* out) override { return target_->ListCases(filter, out); }
+  Status ListFindings(std::int64_t facility_id, int year, std::vector<mrv::Finding>* out) override {
+    return target_->ListFindings(facility_id, year, out);
+  }
+  Status ListConflicts(std::vector<mrv::VerifierConflict>* out) override { return target_->ListConflicts(out); }
+  Status GetMrvIds(MrvIds* out) override { return target_->GetMrvIds(out); }
 };
 
 }  // namespace greenloop

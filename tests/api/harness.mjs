@@ -65,6 +65,7 @@ export const DEMO_PASSWORDS = {
   'ent-alu': 'demo-enterprise',
   'ent-wind': 'demo-enterprise',
   'region-baotou': 'demo-region',
+  'region-ordos': 'demo-region',
   verifier: 'demo-verifier',
   exchange: 'demo-exchange',
   public: 'demo-public',
