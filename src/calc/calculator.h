@@ -30,6 +30,7 @@ struct Calculator {
 // Every calculator, in the order `greenloop calc --list` prints them.
 const std::vector<Calculator>& Calculators();
 const Calculator* FindCalculator(const std::string& name);
+Calculator ComplianceCalculator();
 
 }  // namespace greenloop::calc
 

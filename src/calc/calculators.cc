@@ -6,6 +6,7 @@ namespace greenloop::calc {
 const std::vector<Calculator>& Calculators() {
   static const std::vector<Calculator> all = [] {
     std::vector<Calculator> list = PowerCalculators();
+    list.push_back(ComplianceCalculator());
     return list;
   }();
   return all;

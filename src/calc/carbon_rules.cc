@@ -1,5 +1,6 @@
 #include "calc/carbon_rules.h"
 
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "core/assert.h"
@@ -164,7 +165,53 @@ std::vector<allocation::PowerPlan> LoadPlans() {
   return plans;
 }
 
+std::vector<compliance::ComplianceRules> LoadComplianceRules() {
+  const json doc = ReadData("data/carbon/compliance-rules.json");
+  std::map<std::string, compliance::PenaltyRegime> regimes;
+  for (const json& r : doc["penalty_regimes"]) {
+    compliance::PenaltyRegime p;
+    p.code = S(r, "code");
+    p.name_zh = S(r, "name_zh");
+    p.fine_min_yuan = OptionalD(r, "fine_min_yuan");
+    p.fine_max_yuan = OptionalD(r, "fine_max_yuan");
+    p.price_multiple_min = OptionalD(r, "price_multiple_min");
+    p.price_multiple_max = OptionalD(r, "price_multiple_max");
+    p.tag = S(r, "tag");
+    p.source = S(r, "source");
+    GL_ASSERT((p.fine_min_yuan && p.fine_max_yuan) || (p.price_multiple_min && p.price_multiple_max));
+    regimes[p.code] = p;
+  }
+  std::vector<compliance::ComplianceRules> out;
+  for (const json& row : doc["items"]) {
+    compliance::ComplianceRules r;
+    r.year = row["year"].get<int>();
+    r.deadline = S(row, "deadline");
+    for (const json& v : row["cea_vintages"]) r.cea_vintages.push_back(v.get<int>());
+    r.vintage_tag = S(row, "vintage_tag");
+    r.ccer_max_percent = D(row["ccer_max_percent"]);
+    GL_ASSERT(regimes.count(S(row, "penalty_regime")));
+    r.penalty = regimes[S(row, "penalty_regime")];
+    r.deduct_shortfall_next_year = row.value("deduct_shortfall_next_year", false);
+    r.deduction_tag = S(row, "deduction_tag");
+    r.source = S(row, "source");
+    GL_ASSERT(r.deadline.size() == 10 && !r.cea_vintages.empty());
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace
+
+Result<compliance::ComplianceRules> ComplianceRulesFor(int year) {
+  static const std::vector<compliance::ComplianceRules> all = LoadComplianceRules();
+  std::string years;
+  for (const compliance::ComplianceRules& r : all) {
+    if (r.year == year) return r;
+    years += (years.empty() ? "" : ", ") + std::to_string(r.year);
+  }
+  return Status::Invalid("no_rule", "no compliance rules are loaded for " + std::to_string(year) + "; rules exist for " + years,
+                         "year");
+}
 
 const mrv::PowerAccountingRules& PowerAccountingRulesData() {
   static const mrv::PowerAccountingRules rules = LoadAccountingRules();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "allocation/power_plan.h"
+#include "compliance/compliance.h"
 #include "core/status.h"
 #include "mrv/power_accounting.h"
 
@@ -18,6 +19,8 @@ const mrv::PowerAccountingRules& PowerAccountingRulesData();
 const std::vector<allocation::PowerPlan>& PowerPlansData();
 // The plan entry for an allocation year; not_found names the years there are.
 Result<allocation::PowerPlan> PowerPlanFor(int year);
+// The compliance rules of an emissions year; not_found names the years there are.
+Result<compliance::ComplianceRules> ComplianceRulesFor(int year);
 
 }  // namespace greenloop::calc
 
