@@ -141,6 +141,7 @@ void Api::RegisterRoutes() {
       [this](auto& r, auto&) { return Supply(r); });
   Add("GET", v1 + "/stats/activity", "Entries per day and kind", [this](auto& r, auto&) { return Activity(r); });
   RegisterMrvRoutes();
+  RegisterCarbonRoutes();
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) {

@@ -60,6 +60,7 @@ class Api {
   void Add(std::string method, std::string pattern, std::string summary, Handler handler);
   void RegisterRoutes();
   void RegisterMrvRoutes();  // mrv_api.cc
+  void RegisterCarbonRoutes();  // carbon_api.cc
 
   // Handlers.
   HttpResponse Health(const HttpRequest&);

@@ -61,6 +61,9 @@ class SqlStore : public Store {
   Status ListFindings(std::int64_t facility_id, int year, std::vector<mrv::Finding>* out) override;
   Status ListConflicts(std::vector<mrv::VerifierConflict>* out) override;
   Status GetMrvIds(MrvIds* out) override;
+  Status ListAllocations(const CarbonFilter& filter, std::vector<compliance::AllocationRecord>* out) override;
+  Status ListSurrenders(const CarbonFilter& filter, std::vector<compliance::SurrenderRecord>* out) override;
+  Status ListPenalties(const CarbonFilter& filter, std::vector<compliance::PenaltyRecord>* out) override;
 
  private:
   // A pooled reader connection, returned to the pool when it goes out of scope.

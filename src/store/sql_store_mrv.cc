@@ -164,9 +164,31 @@ Status SqlStore::WriteMrv(const MrvBatch& b) {
   for (const mrv::VerifierConflict& c : b.conflicts) {
     rows.push_back({c.verifier_org_id, c.enterprise_org_id, c.reason, c.recorded_at_us});
   }
-  return run(
+  GL_RETURN_IF_ERROR(run(
       "INSERT INTO verifier_conflicts (verifier_org_id, enterprise_org_id, reason, recorded_at_us) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT (verifier_org_id, enterprise_org_id) DO UPDATE SET reason = excluded.reason");
+      "ON CONFLICT (verifier_org_id, enterprise_org_id) DO UPDATE SET reason = excluded.reason"));
+  for (const compliance::AllocationRecord& a : b.allocations) {
+    rows.push_back({a.id, a.org_id, std::int64_t{a.year}, a.kind, a.quantity, a.instrument, a.account_id,
+                    std::int64_t{a.differentiated ? 1 : 0}, a.entry_id, a.plan, a.calculation_json, a.created_by,
+                    a.created_at_us});
+  }
+  GL_RETURN_IF_ERROR(run(
+      "INSERT INTO carbon_allocations (id, org_id, year, kind, quantity, instrument, account_id, differentiated, entry_id, "
+      "plan, calculation, created_by, created_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  for (const compliance::SurrenderRecord& s : b.surrenders) {
+    rows.push_back({s.id, s.org_id, std::int64_t{s.year}, s.instrument, s.family, s.quantity, s.account_id, s.entry_id,
+                    s.created_by, s.created_at_us});
+  }
+  GL_RETURN_IF_ERROR(run(
+      "INSERT INTO carbon_surrenders (id, org_id, year, instrument, family, quantity, account_id, entry_id, created_by, "
+      "created_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  for (const compliance::PenaltyRecord& p : b.penalties) {
+    rows.push_back({p.id, p.org_id, std::int64_t{p.year}, p.shortfall_t, p.amount_fen, p.deduction_t, p.basis, p.decided_by,
+                    p.decided_at_us});
+  }
+  return run(
+      "INSERT INTO carbon_penalties (id, org_id, year, shortfall_t, amount_fen, deduction_t, basis, decided_by, "
+      "decided_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 }
 
 Status SqlStore::ListFacilities(const FacilityFilter& filter, std::vector<mrv::Facility>* out) {
@@ -396,11 +418,90 @@ Status SqlStore::GetMrvIds(MrvIds* out) {
   GL_RETURN_IF_ERROR(Borrow(&db));
   return (*db)->Exec(
       "SELECT (SELECT COALESCE(MAX(id), 0) FROM mrv_facilities), (SELECT COALESCE(MAX(id), 0) FROM mrv_findings), "
-      "(SELECT COALESCE(MAX(id), 0) FROM mrv_data_versions)",
+      "(SELECT COALESCE(MAX(id), 0) FROM mrv_data_versions), (SELECT COALESCE(MAX(id), 0) FROM carbon_allocations), "
+      "(SELECT COALESCE(MAX(id), 0) FROM carbon_surrenders), (SELECT COALESCE(MAX(id), 0) FROM carbon_penalties)",
       {}, [&](const SqlRow& r) {
         out->facility = r.Int(0);
         out->finding = r.Int(1);
         out->data_version = r.Int(2);
+        out->allocation = r.Int(3);
+        out->surrender = r.Int(4);
+        out->penalty = r.Int(5);
+      });
+}
+
+namespace {
+
+std::string CarbonWhere(const CarbonFilter& filter, SqlParams* params) {
+  std::string where = " WHERE 1 = 1";
+  if (filter.year) {
+    where += " AND year = ?";
+    params->push_back(std::int64_t{*filter.year});
+  }
+  if (filter.org_id) {
+    where += " AND org_id = ?";
+    params->push_back(*filter.org_id);
+  }
+  return where;
+}
+
+}  // namespace
+
+Status SqlStore::ListAllocations(const CarbonFilter& filter, std::vector<compliance::AllocationRecord>* out) {
+  std::unique_ptr<Reader> db;
+  GL_RETURN_IF_ERROR(Borrow(&db));
+  out->clear();
+  SqlParams params;
+  const std::string where = CarbonWhere(filter, &params);
+  return (*db)->Exec(
+      "SELECT id, org_id, year, kind, quantity, instrument, account_id, differentiated, entry_id, plan, calculation, "
+      "created_by, created_at_us FROM carbon_allocations" + where + " ORDER BY id",
+      params, [&](const SqlRow& r) {
+        compliance::AllocationRecord a;
+        a.id = r.Int(0);
+        a.org_id = r.Int(1);
+        a.year = static_cast<int>(r.Int(2));
+        a.kind = r.Text(3);
+        a.quantity = r.Int(4);
+        a.instrument = r.Text(5);
+        a.account_id = r.Int(6);
+        a.differentiated = r.Int(7) != 0;
+        a.entry_id = r.Int(8);
+        a.plan = r.Text(9);
+        a.calculation_json = r.Text(10);
+        a.created_by = r.Int(11);
+        a.created_at_us = r.Int(12);
+        out->push_back(std::move(a));
+      });
+}
+
+Status SqlStore::ListSurrenders(const CarbonFilter& filter, std::vector<compliance::SurrenderRecord>* out) {
+  std::unique_ptr<Reader> db;
+  GL_RETURN_IF_ERROR(Borrow(&db));
+  out->clear();
+  SqlParams params;
+  const std::string where = CarbonWhere(filter, &params);
+  return (*db)->Exec(
+      "SELECT id, org_id, year, instrument, family, quantity, account_id, entry_id, created_by, created_at_us "
+      "FROM carbon_surrenders" + where + " ORDER BY id",
+      params, [&](const SqlRow& r) {
+        out->push_back({r.Int(0), r.Int(1), static_cast<int>(r.Int(2)), r.Text(3), r.Text(4), r.Int(5), r.Int(6), r.Int(7),
+                        r.Int(8), r.Int(9)});
+      });
+}
+
+Status SqlStore::ListPenalties(const CarbonFilter& filter, std::vector<compliance::PenaltyRecord>* out) {
+  std::unique_ptr<Reader> db;
+  GL_RETURN_IF_ERROR(Borrow(&db));
+  out->clear();
+  SqlParams params;
+  const std::string where = CarbonWhere(filter, &params);
+  return (*db)->Exec(
+      "SELECT id, org_id, year, shortfall_t, amount_fen, deduction_t, basis, decided_by, decided_at_us "
+      "FROM carbon_penalties" + where + " ORDER BY id",
+      params, [&](const SqlRow& r) {
+        out->push_back({r.Int(0), r.Int(1), static_cast<int>(r.Int(2)), r.Int(3), r.Int(4), r.Int(5), r.Text(6), r.Int(7),
+                        r.Int(8)});
       });
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "compliance/records.h"
 #include "mrv/records.h"
 #include "registry/model.h"
 
@@ -69,10 +70,14 @@ struct MrvBatch {
   std::vector<mrv::Case> cases;
   std::vector<mrv::Finding> findings;
   std::vector<mrv::VerifierConflict> conflicts;
+  std::vector<compliance::AllocationRecord> allocations;
+  std::vector<compliance::SurrenderRecord> surrenders;
+  std::vector<compliance::PenaltyRecord> penalties;
 
   bool empty() const {
     return facilities.empty() && units.empty() && unit_months.empty() && data_versions.empty() && reports.empty() &&
-           cases.empty() && findings.empty() && conflicts.empty();
+           cases.empty() && findings.empty() && conflicts.empty() && allocations.empty() && surrenders.empty() &&
+           penalties.empty();
   }
 };
 
@@ -95,6 +100,15 @@ struct MrvIds {
   std::int64_t facility = 0;
   std::int64_t finding = 0;
   std::int64_t data_version = 0;
+  std::int64_t allocation = 0;
+  std::int64_t surrender = 0;
+  std::int64_t penalty = 0;
+};
+
+// Carbon market records of a year, optionally of one organization.
+struct CarbonFilter {
+  std::optional<int> year;
+  std::optional<OrgId> org_id;
 };
 
 // Everything one commit writes. Entries must continue the stored chain; holdings are their
@@ -223,6 +237,9 @@ class Store {
   virtual Status ListFindings(std::int64_t facility_id, int year, std::vector<mrv::Finding>* out) = 0;
   virtual Status ListConflicts(std::vector<mrv::VerifierConflict>* out) = 0;
   virtual Status GetMrvIds(MrvIds* out) = 0;
+  virtual Status ListAllocations(const CarbonFilter& filter, std::vector<compliance::AllocationRecord>* out) = 0;
+  virtual Status ListSurrenders(const CarbonFilter& filter, std::vector<compliance::SurrenderRecord>* out) = 0;
+  virtual Status ListPenalties(const CarbonFilter& filter, std::vector<compliance::PenaltyRecord>* out) = 0;
 };
 
 // Opens the store named by a URL: "sqlite:PATH" (or a path ending in .db) or "postgresql://…".

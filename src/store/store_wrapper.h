@@ -88,6 +88,15 @@ class StoreWrapper : public Store {
   }
   Status ListConflicts(std::vector<mrv::VerifierConflict>* out) override { return target_->ListConflicts(out); }
   Status GetMrvIds(MrvIds* out) override { return target_->GetMrvIds(out); }
+  Status ListAllocations(const CarbonFilter& filter, std::vector<compliance::AllocationRecord>* out) override {
+    return target_->ListAllocations(filter, out);
+  }
+  Status ListSurrenders(const CarbonFilter& filter, std::vector<compliance::SurrenderRecord>* out) override {
+    return target_->ListSurrenders(filter, out);
+  }
+  Status ListPenalties(const CarbonFilter& filter, std::vector<compliance::PenaltyRecord>* out) override {
+    return target_->ListPenalties(filter, out);
+  }
 };
 
 }  // namespace greenloop
