@@ -57,8 +57,8 @@ int Serve(const std::string& db, ServerOptions options, bool load_demo) {
       DemoSummary summary;
       st = LoadDemoData(*registry.service, &summary);
       if (!st.ok()) return Fail(st);
-      spdlog::info("loaded demo data: {} organizations, {} accounts, {} movements", summary.organizations,
-                   summary.accounts, summary.movements);
+      spdlog::info("loaded demo data: {} organizations, {} accounts, {} movements, {} facilities, {} reports",
+                   summary.organizations, summary.accounts, summary.movements, summary.facilities, summary.reports);
     }
   }
   Api api(registry.service.get());
@@ -145,13 +145,18 @@ int Demo(const std::string& db, bool as_json) {
     std::cout << nlohmann::json{{"organizations", summary.organizations},
                                 {"accounts", summary.accounts},
                                 {"movements", summary.movements},
+                                {"facilities", summary.facilities},
+                                {"unit_months", summary.unit_months},
+                                {"reports", summary.reports},
                                 {"logins", logins}}
                      .dump()
               << "\n";
     return kExitOk;
   }
   std::cout << "Demo data loaded: " << summary.organizations << " organizations, " << summary.accounts
-            << " accounts, " << summary.movements << " movements.\nDemo logins (name / password):\n";
+            << " accounts, " << summary.movements << " movements; " << summary.facilities << " power facilities with "
+            << summary.unit_months << " unit-months of monitoring data and " << summary.reports
+            << " emission reports.\nDemo logins (name / password):\n";
   for (const auto& [name, password] : summary.logins) std::cout << "  " << name << " / " << password << "\n";
   return kExitOk;
 }
