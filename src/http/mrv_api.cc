@@ -429,7 +429,11 @@ void Api::RegisterMrvRoutes() {
         if (st.ok() && !c) st = Status::NotFound("no " + std::to_string(year) + " report has been submitted", "year");
         if (!st.ok()) return ErrorResponse(st);
         Json versions = Json::array();
-        for (const mrv::Report& report : reports) versions.push_back(ReportSummaryJson(report));
+        for (const mrv::Report& report : reports) {
+          Json v = ReportSummaryJson(report);
+          v["created_by_name"] = ActorName(report.created_by);
+          versions.push_back(std::move(v));
+        }
         Json findings_json = Json::array();
         for (const mrv::Finding& f : findings) findings_json.push_back(FindingJson(f));
         Json out = {{"facility", FacilityJson(facility, OrgName(service_->store(), facility.org_id))},

@@ -268,6 +268,17 @@ struct Accounting {
     }
     Exact max_heat_out = heat_in_gj;
     if (!max_heat_out.Multiply(kMaxOverallEfficiency)) return Overflow(Path(mi, "fuels"));
+    // The other way round: fuel worth more than twenty times the energy produced (an efficiency
+    // under 5 %) is a unit mistake too (kg for t, or an extra thousands digit).
+    Exact min_heat_in = heat_out_gj;
+    if (!min_heat_in.MultiplyRatio(20, 1)) return Overflow(Path(mi, "generation_mwh"));
+    if (!heat_out_gj.is_zero() && heat_in_gj > min_heat_in) {
+      return OutOfRange(Path(mi, "fuels[0].consumption"),
+                        "the fuels' heat (" + RoundOrDie(heat_in_gj, 0).ToShortString() +
+                            " GJ) is more than 20 times the electricity and heat produced (" +
+                            RoundOrDie(heat_out_gj, 0).ToShortString() +
+                            " GJ): was consumption given in kg instead of t, or with an extra digit?");
+    }
     if (!month.fuels.empty() && heat_out_gj > max_heat_out) {
       return OutOfRange(Path(mi, "fuels[0].consumption"),
                         "the fuels' heat (" + RoundOrDie(heat_in_gj, 0).ToShortString() +

@@ -152,7 +152,14 @@ Status ListVisibleCases(Store& store, const Principal& principal, CaseFilter fil
     case Role::kExchange:
     case Role::kPublic: out->clear(); return Status::OK();
   }
-  return store.ListCases(filter, out);
+  GL_RETURN_IF_ERROR(store.ListCases(filter, out));
+  if (principal.role() == Role::kVerifier) {
+    // An assignment ends with the regulator's confirmation; so does the verifier's view.
+    out->erase(std::remove_if(out->begin(), out->end(),
+                              [](const mrv::Case& c) { return c.status == mrv::CaseStatus::kConfirmed; }),
+               out->end());
+  }
+  return Status::OK();
 }
 
 Status CreateFacility(WriteContext& ctx, const Principal& principal, mrv::Facility facility,
@@ -312,7 +319,14 @@ Status SubmitReport(WriteContext& ctx, const Principal& principal, std::int64_t 
   GL_RETURN_IF_ERROR(ctx.store().GetCase(facility_id, year, &existing));
   GL_RETURN_IF_ERROR(mrv::CheckMaySubmit(existing));
   Result<Json> result = ComputeFacilityYear(ctx.store(), facility_id, year, {}, false);
-  if (!result.ok()) return result.status();
+  if (!result.ok()) {
+    const Status& s = result.status();
+    if (s.code() == "missing_months") {
+      const std::string message = s.message().substr(0, s.message().find("; report every month"));
+      return Status::Invalid(s.code(), message + "; enter every month before submitting the annual report", s.field());
+    }
+    return s;
+  }
   const int version = NextReportVersion(ctx.store(), facility_id, year);
   GL_RETURN_IF_ERROR(StoreReport(ctx, principal, facility_id, year, result.value(), "submitted", version, report));
   mrv::Case c = existing.value_or(mrv::Case{});

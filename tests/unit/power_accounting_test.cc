@@ -121,6 +121,8 @@ TEST_F(PowerAccountingTest, ImpossibleOrMisScaledValuesAreRefusedNamingTheField)
        "months[3].generation_mwh"},
       {"coal in kt", [](PowerAccountingInput* in) { in->months[4].fuels[0].consumption = D("1"); }, "out_of_range",
        "months[4].fuels[0].consumption"},
+      {"coal in kg", [](PowerAccountingInput* in) { in->months[4].fuels[0].consumption = D("1000000"); }, "out_of_range",
+       "months[4].fuels[0].consumption"},
       {"supply above generation", [](PowerAccountingInput* in) { in->months[5].supply_mwh = D("2500"); }, "out_of_range",
        "months[5].supply_mwh"},
       {"carbon content in kgC/GJ", [](PowerAccountingInput* in) { in->months[0].fuels[0].carbon_tc_per_gj = D("27.58"); },

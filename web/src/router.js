@@ -13,6 +13,8 @@ const routes = [
   { path: '/journal/:id(\\d+)', name: 'entry', component: () => import('./views/EntryView.vue'), props: true },
   { path: '/instruments', name: 'instruments', component: () => import('./views/InstrumentsView.vue') },
   { path: '/regulator', name: 'regulator', component: () => import('./views/RegulatorView.vue') },
+  { path: '/mrv', name: 'mrv', component: () => import('./views/MrvView.vue') },
+  { path: '/mrv/:id(\\d+)', name: 'mrv-facility', component: () => import('./views/MrvFacilityView.vue'), props: true },
   { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
 ]
 
