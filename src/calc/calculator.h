@@ -31,6 +31,7 @@ struct Calculator {
 const std::vector<Calculator>& Calculators();
 const Calculator* FindCalculator(const std::string& name);
 Calculator ComplianceCalculator();
+Calculator CarryOverCalculator();
 
 }  // namespace greenloop::calc
 

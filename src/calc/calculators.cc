@@ -1,4 +1,5 @@
 #include "calc/calculator.h"
+#include "calc/industry_calculators.h"
 #include "calc/power_calculators.h"
 
 namespace greenloop::calc {
@@ -7,6 +8,8 @@ const std::vector<Calculator>& Calculators() {
   static const std::vector<Calculator> all = [] {
     std::vector<Calculator> list = PowerCalculators();
     list.push_back(ComplianceCalculator());
+    list.push_back(CarryOverCalculator());
+    for (Calculator& c : IndustryCalculators()) list.push_back(std::move(c));
     return list;
   }();
   return all;

@@ -25,6 +25,13 @@ using calc::ToJsonNumber;
 
 HttpResponse JsonOut(int status, const Json& body) { return HttpResponse{status, body.dump()}; }
 
+// Spreadsheet programs run a cell that starts with = + - @ as a formula; names typed by users go
+// out as text.
+std::string SpreadsheetText(const std::string& text) {
+  if (!text.empty() && std::string("=+-@").find(text[0]) != std::string::npos) return "'" + text;
+  return text;
+}
+
 Status YearParam(const std::string& text, int* out) {
   if (text.size() != 4 || text.find_first_not_of("0123456789") != std::string::npos) {
     return Status::Invalid("invalid_field", "year must be a four-digit year", "year");
@@ -457,11 +464,11 @@ void Api::RegisterCarbonRoutes() {
                            {"facility", f.name},
                            {"verified_emissions_t", ToJsonNumber(verified)},
                            {"compliance", standing}});
-          table.rows.push_back({std::to_string(c.year), org.name_zh, org.uscc.value_or(""), f.region, f.name,
-                                verified.ToString(2), standing});
+          table.rows.push_back({std::to_string(c.year), SpreadsheetText(org.name_zh), org.uscc.value_or(""), f.region,
+                                SpreadsheetText(f.name), verified.ToString(2), standing});
           table.row_numbers.push_back(static_cast<int>(table.rows.size()) + 1);
         }
-        if (csv) return HttpResponse{200, "\xEF\xBB\xBF" + WriteCsv(table), "text/csv; charset=utf-8"};
+        if (csv) return HttpResponse{200, std::string(kUtf8ByteOrderMark) + WriteCsv(table), "text/csv; charset=utf-8"};
         return JsonOut(200, Json{{"items", items}, {"license", "open data: reuse with attribution to the publishing authority"}});
       });
 }

@@ -173,7 +173,8 @@ std::string MonthlyTemplateCsv() {
   Table table;
   table.header = kColumns;
   table.rows = ExampleRows();
-  return WriteCsv(table);
+  // With a BOM, spreadsheet programs on Chinese Windows read the file as UTF-8.
+  return std::string(kUtf8ByteOrderMark) + WriteCsv(table);
 }
 
 Result<std::string> MonthlyTemplateXlsx() {

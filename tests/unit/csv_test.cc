@@ -158,7 +158,7 @@ TEST(Csv, WrittenTablesParseBackUnchanged) {
   EXPECT_EQ(WriteCsv(one_column), "only\r\n\"\"\r\nx\r\n");
 }
 
-TEST(Table, FindColumnMatchesHeaderIgnoringSurroundingSpaces) {
+TEST(Csv, FindColumnMatchesHeaderIgnoringSurroundingSpaces) {
   Table table{{"facility", " 燃料 ", "month"}, {}, {}};
   EXPECT_EQ(FindColumn(table, "燃料"), 1u);
   EXPECT_EQ(FindColumn(table, "month "), 2u);
