@@ -1,6 +1,7 @@
 #include "mrv/power_accounting.h"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 #include "core/assert.h"
@@ -82,6 +83,11 @@ struct Accounting {
   const PowerAccountingRules& rules;
   PowerAccountingResult result;
   std::set<std::string> notes;
+  // Which defaults were used, as flags: the notes are written once at the end rather than built
+  // for every fuel row (a province recomputes hundreds of thousands of rows).
+  std::set<const FuelSpec*> unconfirmed_ncv_defaults;
+  std::set<const FuelSpec*> unconfirmed_carbon_defaults;
+  std::set<std::pair<const UnmeasuredCoalCarbon*, bool>> coal_carbon_defaults;  // bool: measured without evidence
 
   Status ValidateUnits() {
     if (input.units.empty()) return Status::Invalid("missing_field", "list at least one generating unit", "units");
@@ -138,7 +144,7 @@ struct Accounting {
     } else if (spec.ncv_default) {
       out->ncv = *spec.ncv_default;
       out->ncv_default = true;
-      if (spec.tag == "U") notes.insert("the default NCV of " + spec.code + " is unconfirmed [U]: " + spec.source);
+      if (spec.tag == "U") unconfirmed_ncv_defaults.insert(&spec);
     } else {
       return Status::Invalid("missing_field", "the NCV of " + spec.code + " must be measured; the guideline has no default",
                              Path(mi, prefix + "ncv"));
@@ -166,15 +172,12 @@ struct Accounting {
       out->carbon_tc_per_gj = fallback->tc_per_gj;
       out->carbon_basis = use.carbon_tc_per_gj ? CarbonBasis::kDefaultNoEvidence : CarbonBasis::kDefaultNotMeasured;
       out->carbon_tag = fallback->tag;
-      notes.insert(std::string(use.carbon_tc_per_gj ? "coal carbon content given without a test report id"
-                                                     : "coal carbon content not measured") +
-                   ": the guideline's default " + fallback->tc_per_gj.ToShortString() + " tC/GJ applies [" + fallback->tag +
-                   "] (" + fallback->source + ")");
+      coal_carbon_defaults.insert({fallback, use.carbon_tc_per_gj.has_value()});
     } else if (spec.carbon_default_tc_per_gj) {
       out->carbon_tc_per_gj = *spec.carbon_default_tc_per_gj;
       out->carbon_basis = CarbonBasis::kFuelDefault;
       out->carbon_tag = spec.tag;
-      if (spec.tag == "U") notes.insert("the default carbon content of " + spec.code + " is unconfirmed [U]: " + spec.source);
+      if (spec.tag == "U") unconfirmed_carbon_defaults.insert(&spec);
     } else {
       return Status::Invalid("missing_field", "the carbon content of " + spec.code + " must be measured",
                              Path(mi, prefix + "carbon_tc_per_gj"));
@@ -251,9 +254,9 @@ struct Accounting {
       return Status::Invalid("missing_field", "a month with generation must report the fuels burned", Path(mi, "fuels"));
     }
     Exact heat_in_gj;
-    std::set<std::string> fuels_seen;
     for (size_t fi = 0; fi < month.fuels.size(); ++fi) {
-      if (!fuels_seen.insert(month.fuels[fi].fuel).second) {
+      const auto earlier = month.fuels.begin() + static_cast<std::ptrdiff_t>(fi);
+      if (std::any_of(month.fuels.begin(), earlier, [&](const FuelUse& f) { return f.fuel == month.fuels[fi].fuel; })) {
         return Status::Invalid("duplicate", "fuel '" + month.fuels[fi].fuel + "' is listed twice in the month",
                                Path(mi, "fuels[" + std::to_string(fi) + "].fuel"));
       }
@@ -298,24 +301,27 @@ struct Accounting {
 
   Status SumYears() {
     Exact facility_combustion, facility_electricity;
-    for (const GeneratingUnit& unit : input.units) {
-      UnitYearResult year;
-      year.unit_id = unit.id;
-      std::set<int> months;
-      for (const UnitMonthResult& m : result.unit_months) {
-        if (m.unit_id != unit.id) continue;
-        months.insert(m.month);
-        if (!year.combustion_exact.Add(m.combustion_exact) || !year.electricity_exact.Add(m.electricity_exact)) {
-          return Overflow("months");
-        }
-        year.generation_mwh = year.generation_mwh + m.generation_mwh;
-        year.supply_mwh = year.supply_mwh + m.supply_mwh;
-        year.heat_supplied_gj = year.heat_supplied_gj + m.heat_supplied_gj;
-        year.purchased_electricity_mwh = year.purchased_electricity_mwh + m.purchased_electricity_mwh;
+    // One pass over the months into per-unit sums (units are few, months many).
+    std::vector<UnitYearResult> years(input.units.size());
+    std::vector<std::array<bool, 13>> reported(input.units.size(), std::array<bool, 13>{});
+    for (const UnitMonthResult& m : result.unit_months) {
+      const size_t u = static_cast<size_t>(FindUnit(m.unit_id) - input.units.data());
+      UnitYearResult& y = years[u];
+      reported[u][static_cast<size_t>(m.month)] = true;
+      if (!y.combustion_exact.Add(m.combustion_exact) || !y.electricity_exact.Add(m.electricity_exact)) {
+        return Overflow("months");
       }
-      year.months_reported.assign(months.begin(), months.end());
+      y.generation_mwh = y.generation_mwh + m.generation_mwh;
+      y.supply_mwh = y.supply_mwh + m.supply_mwh;
+      y.heat_supplied_gj = y.heat_supplied_gj + m.heat_supplied_gj;
+      y.purchased_electricity_mwh = y.purchased_electricity_mwh + m.purchased_electricity_mwh;
+    }
+    for (size_t u = 0; u < input.units.size(); ++u) {
+      const GeneratingUnit& unit = input.units[u];
+      UnitYearResult year = std::move(years[u]);
+      year.unit_id = unit.id;
       for (int m = 1; m <= 12; ++m) {
-        if (!months.count(m)) year.months_missing.push_back(m);
+        (reported[u][static_cast<size_t>(m)] ? year.months_reported : year.months_missing).push_back(m);
       }
       if (!year.months_missing.empty()) {
         std::string missing;
@@ -366,12 +372,18 @@ struct Accounting {
     if (grid == nullptr) grid = &none;
     result.data_year = input.data_year;
     result.grid_factor = *grid;
-    std::set<std::pair<std::string, int>> seen;
+    // (unit index, month) pairs seen; unknown units and months are reported by ComputeMonth.
+    std::vector<std::array<bool, 13>> seen(input.units.size(), std::array<bool, 13>{});
     for (size_t mi = 0; mi < input.months.size(); ++mi) {
-      if (!seen.insert({input.months[mi].unit_id, input.months[mi].month}).second) {
-        return Status::Invalid("duplicate", "unit '" + input.months[mi].unit_id + "' month " +
-                                                std::to_string(input.months[mi].month) + " is reported twice",
-                               Path(mi, "month"));
+      const UnitMonth& m = input.months[mi];
+      const GeneratingUnit* unit = FindUnit(m.unit_id);
+      if (unit != nullptr && m.month >= 1 && m.month <= 12) {
+        bool& reported = seen[static_cast<size_t>(unit - input.units.data())][static_cast<size_t>(m.month)];
+        if (reported) {
+          return Status::Invalid("duplicate", "unit '" + m.unit_id + "' month " + std::to_string(m.month) + " is reported twice",
+                                 Path(mi, "month"));
+        }
+        reported = true;
       }
       GL_RETURN_IF_ERROR(ComputeMonth(mi, *grid));
     }
@@ -379,6 +391,18 @@ struct Accounting {
     if (!grid->tag.empty() && grid->tag != "P" && buys_electricity) {
       notes.insert("grid emission factor " + grid->t_per_mwh.ToShortString() + " tCO2/MWh for " +
                    std::to_string(input.data_year) + " is from a secondary source [" + grid->tag + "]: " + grid->source);
+    }
+    for (const FuelSpec* spec : unconfirmed_ncv_defaults) {
+      notes.insert("the default NCV of " + spec->code + " is unconfirmed [U]: " + spec->source);
+    }
+    for (const FuelSpec* spec : unconfirmed_carbon_defaults) {
+      notes.insert("the default carbon content of " + spec->code + " is unconfirmed [U]: " + spec->source);
+    }
+    for (const auto& [fallback, without_evidence] : coal_carbon_defaults) {
+      notes.insert(std::string(without_evidence ? "coal carbon content given without a test report id"
+                                                : "coal carbon content not measured") +
+                   ": the guideline's default " + fallback->tc_per_gj.ToShortString() + " tC/GJ applies [" +
+                   fallback->tag + "] (" + fallback->source + ")");
     }
     result.notes.assign(notes.begin(), notes.end());
     return Status::OK();
@@ -389,7 +413,7 @@ struct Accounting {
 
 Result<PowerAccountingResult> AccountPowerEmissions(const PowerAccountingInput& input,
                                                     const PowerAccountingRules& rules) {
-  Accounting accounting{input, rules, {}, {}};
+  Accounting accounting{input, rules, {}, {}, {}, {}, {}};
   Status st = accounting.Run();
   if (!st.ok()) return st;
   return std::move(accounting.result);
