@@ -47,6 +47,14 @@ Status PathYear(const std::string& text, int* out) {
   return Status::OK();
 }
 
+// The facility and year that /facilities/{id}/…/{year} names, if the principal may see it.
+Status VisibleFacilityYear(Store& store, const Principal& principal, const std::vector<std::string>& path,
+                           std::int64_t* id, int* year, mrv::Facility* facility) {
+  GL_RETURN_IF_ERROR(PathId(path[0], "facility", id));
+  GL_RETURN_IF_ERROR(PathYear(path[1], year));
+  return VisibleFacility(store, principal, *id, facility);
+}
+
 Json Optional(const std::optional<Decimal>& d) { return d ? ToJsonNumber(*d) : Json(nullptr); }
 
 Json FacilityJson(const mrv::Facility& f, const std::string& org_name) {
@@ -222,10 +230,8 @@ void Api::RegisterMrvRoutes() {
         Status st = Authenticate(r, &principal);
         std::int64_t id = 0;
         int year = 0;
-        if (st.ok()) st = PathId(p[0], "facility", &id);
-        if (st.ok()) st = PathYear(p[1], &year);
         mrv::Facility facility;
-        if (st.ok()) st = VisibleFacility(service_->store(), principal, id, &facility);
+        if (st.ok()) st = VisibleFacilityYear(service_->store(), principal, p, &id, &year, &facility);
         std::vector<mrv::StoredUnitMonth> months;
         if (st.ok()) st = service_->store().ListUnitMonths(id, year, &months);
         std::optional<mrv::Case> c;
@@ -343,10 +349,8 @@ void Api::RegisterMrvRoutes() {
         Status st = Authenticate(r, &principal);
         std::int64_t id = 0;
         int year = 0;
-        if (st.ok()) st = PathId(p[0], "facility", &id);
-        if (st.ok()) st = PathYear(p[1], &year);
         mrv::Facility facility;
-        if (st.ok()) st = VisibleFacility(service_->store(), principal, id, &facility);
+        if (st.ok()) st = VisibleFacilityYear(service_->store(), principal, p, &id, &year, &facility);
         std::vector<mrv::DataVersion> versions;
         if (st.ok()) st = service_->store().ListDataVersions(id, year, &versions);
         if (!st.ok()) return ErrorResponse(st);
@@ -371,10 +375,8 @@ void Api::RegisterMrvRoutes() {
         Status st = Authenticate(r, &principal);
         std::int64_t id = 0;
         int year = 0;
-        if (st.ok()) st = PathId(p[0], "facility", &id);
-        if (st.ok()) st = PathYear(p[1], &year);
         mrv::Facility facility;
-        if (st.ok()) st = VisibleFacility(service_->store(), principal, id, &facility);
+        if (st.ok()) st = VisibleFacilityYear(service_->store(), principal, p, &id, &year, &facility);
         std::vector<CalendarItem> items;
         if (st.ok()) st = ReportingCalendar(service_->store(), id, year, service_->clock().NowMicros(), &items);
         if (!st.ok()) return ErrorResponse(st);
@@ -416,10 +418,8 @@ void Api::RegisterMrvRoutes() {
         Status st = Authenticate(r, &principal);
         std::int64_t id = 0;
         int year = 0;
-        if (st.ok()) st = PathId(p[0], "facility", &id);
-        if (st.ok()) st = PathYear(p[1], &year);
         mrv::Facility facility;
-        if (st.ok()) st = VisibleFacility(service_->store(), principal, id, &facility);
+        if (st.ok()) st = VisibleFacilityYear(service_->store(), principal, p, &id, &year, &facility);
         std::optional<mrv::Case> c;
         if (st.ok()) st = service_->store().GetCase(id, year, &c);
         std::vector<mrv::Report> reports;
