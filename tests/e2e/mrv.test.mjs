@@ -326,7 +326,13 @@ test('(a) enterprise enters a month through the form: the kt mistake is flagged,
     assert.match(message, /\bkt\b/, `the error should mention kt: ${message}`)
     const field = page.locator('[data-field="fuels[0].consumption"]')
     assert.match(await field.getAttribute('class'), /\bis-error\b/, 'the consumption field is not highlighted')
-    assert.match(await field.innerText(), /\bkt\b/, 'the message is not shown under the consumption field')
+    // Element Plus shows the item's error through a transition: wait for it rather than read at once.
+    let fieldText = ''
+    for (let i = 0; i < 50 && !/\bkt\b/.test(fieldText); i++) {
+      fieldText = await field.innerText()
+      if (!/\bkt\b/.test(fieldText)) await page.waitForTimeout(100)
+    }
+    assert.match(fieldText, /\bkt\b/, 'the message is not shown under the consumption field')
     assert.equal(await page.locator('[data-field].is-error').count(), 1, 'only the consumption field should be highlighted')
     await shot(page, 'mrv-form-error.png')
     // Nothing was stored.
