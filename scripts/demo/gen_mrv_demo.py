@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes data/demo/mrv.json: fictitious power plants of the demo enterprises with monthly
-monitoring data for 2024, 2025 and January–September 2026, and the verification steps the demo
-loader replays. Deterministic (fixed seed); rerun after changing it and commit the JSON.
+monitoring data for 2024, 2025 and January–September 2026, three industrial facilities (steel,
+aluminium, cement) whose 2024 months are the documented calculator examples of docs/calc/, and
+the verification steps the demo loader replays. Deterministic (fixed seed); rerun after changing it and commit the JSON.
 All figures are invented, but consistent with rated capacity and plausible efficiencies, so that
 they pass the accounting engine's checks."""
 import calendar
@@ -51,6 +52,71 @@ def month_data(unit, year, m):
     return d
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def industry_months(example):
+    """The calculator example's months as the workflow's month documents (calc/industry_facility.h):
+    steel captive power units and cement clinker lines move inside the month they belong to."""
+    if example["calculator_input"] == "cement":
+        by_month = {}
+        for m in example["months"]:
+            line = {k: v for k, v in m.items() if k != "month"}
+            by_month.setdefault(m["month"], []).append(line)
+        return [{"month": month, "lines": lines} for month, lines in sorted(by_month.items())]
+    docs = {m["month"]: dict(m) for m in example["months"]}
+    for unit in example.get("power_units", []):
+        for um in unit["months"]:
+            entry = {"id": unit["id"], **{k: v for k, v in um.items() if k != "month"}}
+            docs[um["month"]].setdefault("power_units", []).append(entry)
+    return [docs[k] for k in sorted(docs)]
+
+
+def scaled(doc, factor):
+    """A month of a later year: every quantity scaled, measured parameters kept."""
+    keep = {"month", "ncv", "carbon_tc_per_gj", "oxidation_rate", "anode_effect_minutes", "net_anode_t_per_t_al",
+            "anode_sulfur_fraction", "anode_ash_fraction"}
+    if isinstance(doc, dict):
+        return {k: (v if k in keep or isinstance(v, str) else scaled(v, factor)) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [scaled(v, factor) for v in doc]
+    if isinstance(doc, (int, float)) and not isinstance(doc, bool):
+        return round(doc * factor, 2)
+    return doc
+
+
+INDUSTRY = [
+    # (org ref, facility name, sector, example file)
+    ("ent-bt-steel", "包头岱川钢铁 长流程钢铁联合企业", "steel", "steel-emissions.json"),
+    ("ent-tl-alu", "通辽铧澜铝业 电解铝厂", "aluminium", "aluminium-emissions.json"),
+    ("ent-wh-cement", "乌海峪石水泥 熟料生产线", "cement", "cement-emissions.json"),
+]
+
+
+def industry_facilities():
+    out = []
+    for ref, name, sector, example_file in INDUSTRY:
+        example = json.loads((ROOT / "docs" / "calc" / example_file).read_text(encoding="utf-8"))
+        example["calculator_input"] = sector
+        profile = None
+        if sector == "cement":
+            profile = {"lines": example["lines"]}
+        elif sector == "steel" and example.get("power_units"):
+            profile = {"power_units": [{"id": u["id"], "name": u.get("name", "")} for u in example["power_units"]]}
+        elif sector == "aluminium" and example.get("parameters"):
+            profile = {"parameters": example["parameters"]}
+        months_2024 = industry_months(example)
+        fac = {"org_ref": ref, "name": name, "sector": sector, "data": {
+            "2024": months_2024,
+            "2025": [scaled(m, 0.97) for m in months_2024],
+            "2026": [scaled(m, 0.95) for m in months_2024 if m["month"] <= 9],
+        }}
+        if profile is not None:
+            fac["profile"] = profile
+        out.append(fac)
+    return out
+
+
 def main():
     facilities = []
     for ref, name, units in PLANTS:
@@ -61,6 +127,7 @@ def main():
         for year, last in ((2024, 12), (2025, 12), (2026, 9)):
             fac["data"][str(year)] = [month_data(u, year, m) for m in range(1, last + 1) for u in units]
         facilities.append(fac)
+    facilities += industry_facilities()  # indexes 8 (steel), 9 (aluminium), 10 (cement)
     workflow = [
         {"facility": 0, "year": 2024, "steps": ["submit", "assign:ver-qingli", "finding", "respond", "conclude", "confirm"]},
         {"facility": 1, "year": 2024, "steps": ["submit", "assign:ver-qingli", "conclude", "confirm"]},
@@ -73,6 +140,9 @@ def main():
         {"facility": 0, "year": 2025, "steps": ["submit", "assign:ver-qingli"]},
         {"facility": 1, "year": 2025, "steps": ["submit"]},
         {"facility": 4, "year": 2025, "steps": ["submit", "assign:ver-chengjian"]},
+        {"facility": 8, "year": 2024, "steps": ["submit", "assign:ver-qingli", "conclude", "confirm"]},
+        {"facility": 9, "year": 2024, "steps": ["submit", "assign:ver-qingli"]},
+        {"facility": 10, "year": 2024, "steps": ["submit", "assign:ver-chengjian", "conclude", "confirm"]},
     ]
     doc = {
         "source": "fictitious demo data (虚构示范数据), written by scripts/demo/gen_mrv_demo.py: plants, units and monitoring "
@@ -86,7 +156,7 @@ def main():
         "items": facilities,
         "workflow": workflow,
     }
-    out = Path(__file__).resolve().parents[2] / "data" / "demo" / "mrv.json"
+    out = ROOT / "data" / "demo" / "mrv.json"
     out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 

@@ -1,5 +1,6 @@
 #include "calc/carbon_rules.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -231,6 +232,86 @@ Result<allocation::PowerPlan> PowerPlanFor(int year) {
   }
   return Status::Invalid("no_rule", "no allocation plan is loaded for " + std::to_string(year) + "; plans exist for " + years,
                          "plan_year");
+}
+
+Result<ReportingDeadlines> ReportingDeadlinesFor(mrv::Sector sector, int year) {
+  static const json file = ReadData("data/carbon/reporting-deadlines.json");
+  const std::string sector_name = mrv::SectorName(sector);
+  const json* chosen = nullptr;
+  int latest_listed = 0;
+  for (const json& row : file["items"]) {
+    const json& sectors = row["sectors"];
+    if (std::find(sectors.begin(), sectors.end(), sector_name) == sectors.end()) continue;
+    const json& years = row["data_years"];
+    if (years.is_array()) {
+      for (const json& y : years) {
+        latest_listed = std::max(latest_listed, y.get<int>());
+        if (y.get<int>() == year) chosen = &row;
+      }
+    } else if (years == "all") {
+      chosen = chosen ? chosen : &row;
+    }
+  }
+  if (!chosen && latest_listed > 0 && year > latest_listed) {
+    for (const json& row : file["items"]) {
+      const json& sectors = row["sectors"];
+      if (row["data_years"] == "later" && std::find(sectors.begin(), sectors.end(), sector_name) != sectors.end()) {
+        chosen = &row;
+      }
+    }
+  }
+  if (!chosen) {
+    return Status::Refused("not_covered", "the " + sector_name + " sector is in the national ETS from data year " +
+                                              std::to_string(2024) + "; " + std::to_string(year) + " is not covered",
+                           "year");
+  }
+  auto date = [year](const std::string& text) {
+    return text.size() == 5 ? std::to_string(year + 1) + "-" + text : text;
+  };
+  ReportingDeadlines d;
+  d.monthly_required = S(*chosen, "monthly") == "40_days";
+  d.backfill_through_month = chosen->value("backfill_through_month", 0);
+  d.backfill_due = S(*chosen, "backfill_due");
+  d.annual_report_due = date(S(*chosen, "annual_report_due"));
+  d.verification_due = date(S(*chosen, "verification_due"));
+  d.tag = S(*chosen, "tag");
+  d.source = S(*chosen, "source");
+  GL_ASSERT(d.annual_report_due.size() == 10 && d.verification_due.size() == 10);
+  return d;
+}
+
+Result<allocation::IndustryPlan> IndustryPlanFor(int year) {
+  static const std::vector<allocation::IndustryPlan> plans = [] {
+    std::vector<allocation::IndustryPlan> out;
+    const json file = ReadData("data/carbon/industry-plans.json");
+    for (const json& row : file["items"]) {
+      allocation::IndustryPlan p;
+      p.year = row.at("year").get<int>();
+      p.plan = S(row, "plan");
+      const std::string method = S(row, "final_method");
+      GL_ASSERT(method == "verified_emissions" || method == "intensity_benchmark");
+      p.final_method = method == "verified_emissions" ? allocation::IndustryFinalMethod::kVerifiedEmissions
+                                                      : allocation::IndustryFinalMethod::kIntensityBenchmark;
+      p.final_rounding = S(row, "final_rounding") == "down" ? Rounding::kDown : Rounding::kHalfUp;
+      p.pre_allocation_share = OptionalD(row, "pre_allocation_share");
+      p.pre_allocation_rounding = S(row, "pre_allocation_rounding") == "half_up" ? Rounding::kHalfUp : Rounding::kDown;
+      p.final_not_available = S(row, "final_not_available");
+      p.tag = S(row, "tag");
+      p.source = S(row, "source");
+      p.rounding_tag = S(row, "rounding_tag");
+      p.rounding_source = S(row, "rounding_source");
+      GL_ASSERT(p.final_method == allocation::IndustryFinalMethod::kVerifiedEmissions || !p.final_not_available.empty());
+      out.push_back(std::move(p));
+    }
+    return out;
+  }();
+  std::string years;
+  for (const allocation::IndustryPlan& p : plans) {
+    if (p.year == year) return p;
+    years += (years.empty() ? "" : ", ") + std::to_string(p.year);
+  }
+  return Status::NotFound("no industrial-sector allocation rule for " + std::to_string(year) + " (there are " + years + ")",
+                          "year");
 }
 
 }  // namespace greenloop::calc

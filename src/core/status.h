@@ -62,6 +62,12 @@ class Status {
   const std::string& message() const { return message_; }
   const std::string& field() const { return field_; }
   std::string ToString() const;
+  // The same error (kind and code) told differently: for callers that map a lower layer's field
+  // names to their own.
+  Status Restated(std::string message, std::string field) const {
+    GL_ASSERT(!ok());
+    return Status(kind_, code_, std::move(message), std::move(field));
+  }
 
  private:
   Status(ErrorKind kind, std::string code, std::string message, std::string field)

@@ -1,6 +1,7 @@
 // The carbon market endpoints of docs/api.md: allocation (preview and issuance into the
 // registry), compliance (status, surrender, penalties), an enterprise's history, and the public
 // disclosure of verified emissions (信息披露) as a page's data and as open data (CSV).
+#include <algorithm>
 #include <array>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "service/carbon_operations.h"
 #include "service/mrv_operations.h"
 #include "service/operations.h"
+#include "service/reminders.h"
 
 namespace greenloop {
 namespace {
@@ -291,6 +293,40 @@ void Api::RegisterCarbonRoutes() {
                                  {"by_industry", totals_json(by_industry, "industry")}});
       });
 
+  Add("GET", v1 + "/reminders",
+      "Deadline reminders for the caller: monthly data, reports, verifications, surrenders due within ?within_days (30)",
+      [this](const HttpRequest& r, const Params&) {
+        Principal principal;
+        Status st = Authenticate(r, &principal);
+        int within_days = 30;
+        if (st.ok() && r.Query("within_days")) {
+          const std::string& text = *r.Query("within_days");
+          const bool digits = !text.empty() && text.size() <= 3 && std::all_of(text.begin(), text.end(), ::isdigit);
+          if (!digits || std::stoi(text) > 366) {
+            st = Status::Invalid("out_of_range", "within_days is a whole number of days from 0 to 366", "within_days");
+          } else {
+            within_days = std::stoi(text);
+          }
+        }
+        const time_us now = service_->clock().NowMicros();
+        std::vector<Reminder> reminders;
+        if (st.ok()) st = ListReminders(service_->store(), principal, now, within_days, &reminders);
+        if (!st.ok()) return ErrorResponse(st);
+        Json items = Json::array();
+        for (const Reminder& m : reminders) {
+          Json item = {{"kind", m.kind},         {"org_id", m.org_id}, {"org_name", m.org_name}, {"year", m.year},
+                       {"due_date", m.due_date}, {"days_left", m.days_left}, {"overdue", m.days_left < 0}};
+          if (m.facility_id) {
+            item["facility_id"] = *m.facility_id;
+            item["facility_name"] = m.facility_name;
+          }
+          if (m.month) item["month"] = *m.month;
+          if (m.outstanding_t) item["outstanding_t"] = *m.outstanding_t;
+          items.push_back(std::move(item));
+        }
+        return JsonOut(200, Json{{"as_of", FormatTimestamp(now).substr(0, 10)}, {"within_days", within_days}, {"items", items}});
+      });
+
   Add("POST", v1 + "/carbon/surrenders",
       "Surrender CEA or CCER against a year's verified emissions: {year, account, instrument, quantity}",
       [this](const HttpRequest& r, const Params&) {
@@ -461,6 +497,8 @@ void Api::RegisterCarbonRoutes() {
                            {"enterprise", org.name_zh},
                            {"uscc", org.uscc ? Json(*org.uscc) : Json(nullptr)},
                            {"region", f.region},
+                           {"facility_id", f.id},
+                           {"sector", mrv::SectorName(f.sector)},
                            {"facility", f.name},
                            {"verified_emissions_t", ToJsonNumber(verified)},
                            {"compliance", standing}});

@@ -3,6 +3,7 @@
 // are read with calc::JsonInput, so decimals stay exact and errors name the field.
 #include <nlohmann/json.hpp>
 
+#include "calc/industry_facility.h"
 #include "calc/power_calculators.h"
 #include "core/crypto.h"
 #include "core/time.h"
@@ -64,6 +65,7 @@ Json FacilityJson(const mrv::Facility& f, const std::string& org_name) {
               {"name", f.name},
               {"sector", mrv::SectorName(f.sector)},
               {"region", f.region.empty() ? Json(nullptr) : Json(f.region)},
+              {"profile", f.profile_json.empty() ? Json(nullptr) : Json::parse(f.profile_json, nullptr, false)},
               {"created_at", FormatTimestamp(f.created_at_us)}};
 }
 
@@ -82,6 +84,7 @@ Json CaseJson(const mrv::Case& c) {
 }
 
 Json AdjustmentJson(const mrv::Adjustment& a) {
+  if (!a.path.empty()) return Json{{"month", a.month}, {"path", a.path}, {"value", ToJsonNumber(a.value)}};
   Json j = {{"unit_id", a.unit_id}, {"month", a.month}, {"field", a.field}, {"value", ToJsonNumber(a.value)}};
   if (!a.fuel.empty()) j["fuel"] = a.fuel;
   return j;
@@ -107,7 +110,18 @@ Json ReportSummaryJson(const mrv::Report& r) {
               {"created_at", FormatTimestamp(r.created_at_us)}};
 }
 
+// A power facility's value by unit, fuel and field; an industrial facility's by its path in the
+// month document.
 Status ReadAdjustment(const JsonInput& in, mrv::Adjustment* out) {
+  if (in.Has("path")) {
+    GL_RETURN_IF_ERROR(in.ExpectObject({"month", "path", "value"}));
+    GL_RETURN_IF_ERROR(in.RequiredInt("month", 1, 12, &out->month));
+    GL_RETURN_IF_ERROR(in.RequiredString("path", &out->path));
+    if (out->path.empty() || out->path.size() > 200) {
+      return Status::Invalid("invalid_field", "path names a value as in \"fuels[0].consumption\"", in.PathOf("path"));
+    }
+    return in.RequiredDecimal("value", &out->value);
+  }
   GL_RETURN_IF_ERROR(in.ExpectObject({"unit_id", "month", "fuel", "field", "value"}));
   GL_RETURN_IF_ERROR(in.RequiredString("unit_id", &out->unit_id));
   GL_RETURN_IF_ERROR(in.RequiredInt("month", 1, 12, &out->month));
@@ -156,26 +170,26 @@ void Api::RegisterMrvRoutes() {
         JsonInput in(body, "");
         mrv::Facility facility;
         std::vector<mrv::GeneratingUnit> units;
-        if (st.ok()) st = in.ExpectObject({"org_id", "name", "sector", "units"});
+        if (st.ok()) st = in.ExpectObject({"org_id", "name", "sector", "units", "profile"});
         int org_id = 0;
         if (st.ok()) st = in.RequiredInt("org_id", 1, 1 << 30, &org_id);
         if (st.ok()) st = in.RequiredString("name", &facility.name);
         std::string sector = "power";
         if (st.ok()) st = in.Choice("sector", {"power", "steel", "aluminium", "cement"}, false, &sector);
         std::vector<JsonInput> unit_inputs;
-        if (st.ok()) st = in.Array("units", true, &unit_inputs);
+        if (st.ok()) st = in.Array("units", false, &unit_inputs);
         for (size_t i = 0; st.ok() && i < unit_inputs.size(); ++i) {
           mrv::GeneratingUnit unit;
           st = calc::ReadGeneratingUnit(unit_inputs[i], &unit);
           units.push_back(unit);
         }
-        if (st.ok() && units.empty()) st = Status::Invalid("missing_field", "list the facility's generating units", "units");
+        const Json profile = st.ok() && body.contains("profile") ? body["profile"] : Json(nullptr);
         if (!st.ok()) return ErrorResponse(st);
         facility.org_id = org_id;
         facility.sector = *mrv::ParseSector(sector);
         return RunJob(r, principal, canonical, [=](WriteContext& ctx) {
           mrv::Facility created;
-          Status s = CreateFacility(ctx, principal, facility, units, &created);
+          Status s = CreateFacility(ctx, principal, facility, units, profile, &created);
           if (!s.ok()) return ErrorReply(s);
           Json units_json = Json::array();
           for (const mrv::GeneratingUnit& u : units) units_json.push_back(calc::GeneratingUnitToJson(u));
@@ -232,22 +246,34 @@ void Api::RegisterMrvRoutes() {
         int year = 0;
         mrv::Facility facility;
         if (st.ok()) st = VisibleFacilityYear(service_->store(), principal, p, &id, &year, &facility);
-        std::vector<mrv::StoredUnitMonth> months;
-        if (st.ok()) st = service_->store().ListUnitMonths(id, year, &months);
+        // Power: one item per unit-month; industrial sectors: one per month, the document in "data".
+        Json items = Json::array();
+        auto add_item = [&](Json item, int revision, UserId by, time_us at) {
+          item["revision"] = revision;
+          item["entered_by"] = ActorName(by);
+          item["entered_at"] = FormatTimestamp(at);
+          items.push_back(std::move(item));
+        };
+        if (st.ok() && calc::IsIndustrySector(facility.sector)) {
+          std::vector<mrv::StoredSectorMonth> months;
+          st = service_->store().ListSectorMonths(id, year, &months);
+          for (const mrv::StoredSectorMonth& m : months) {
+            add_item(Json{{"month", m.month}, {"data", Json::parse(m.body_json, nullptr, false)}}, m.revision,
+                     m.entered_by, m.entered_at_us);
+          }
+        } else if (st.ok()) {
+          std::vector<mrv::StoredUnitMonth> months;
+          st = service_->store().ListUnitMonths(id, year, &months);
+          for (const mrv::StoredUnitMonth& m : months) {
+            add_item(calc::UnitMonthToJson(m.data), m.revision, m.entered_by, m.entered_at_us);
+          }
+        }
         std::optional<mrv::Case> c;
         if (st.ok()) st = service_->store().GetCase(id, year, &c);
         if (!st.ok()) return ErrorResponse(st);
-        Json items = Json::array();
-        for (const mrv::StoredUnitMonth& m : months) {
-          Json item = calc::UnitMonthToJson(m.data);
-          item["revision"] = m.revision;
-          item["entered_by"] = ActorName(m.entered_by);
-          item["entered_at"] = FormatTimestamp(m.entered_at_us);
-          items.push_back(std::move(item));
-        }
-        Json out = {{"facility_id", id}, {"year", year}, {"months", items}};
+        Json out = {{"facility_id", id}, {"year", year}, {"sector", mrv::SectorName(facility.sector)}, {"months", items}};
         out["editable"] = mrv::CheckDataEditable(c).ok() && CheckMayEditFacility(principal, facility).ok();
-        if (!months.empty()) {
+        if (!items.empty()) {
           Result<Json> preview = ComputeFacilityYear(service_->store(), id, year, {}, true);
           if (preview.ok()) {
             out["preview"] = preview.value();
@@ -302,6 +328,21 @@ void Api::RegisterMrvRoutes() {
         std::vector<JsonInput> months;
         if (st.ok()) st = in.Array("months", true, &months);
         if (st.ok() && months.size() > 1000) st = Status::Invalid("out_of_range", "at most 1,000 unit-months per request", "months");
+        // The facility's sector decides the months' format; the job checks visibility again.
+        mrv::Facility facility;
+        if (st.ok()) st = VisibleFacility(service_->store(), principal, id, &facility);
+        if (st.ok() && calc::IsIndustrySector(facility.sector)) {
+          SectorDataWrite sector_write{{body["months"].begin(), body["months"].end()}, write.channel};
+          return RunJob(r, principal, canonical, [=](WriteContext& ctx) {
+            std::vector<mrv::StoredSectorMonth> stored;
+            Status s = PutSectorMonths(ctx, principal, id, year, sector_write, &stored);
+            if (!s.ok()) return ErrorReply(s);
+            Json items = Json::array();
+            for (const mrv::StoredSectorMonth& m : stored) items.push_back({{"month", m.month}, {"revision", m.revision}});
+            return JsonReplyOf(200, Json{{"facility_id", id}, {"year", year}, {"channel", sector_write.channel},
+                                         {"stored", items}});
+          }, true);
+        }
         for (size_t i = 0; st.ok() && i < months.size(); ++i) {
           mrv::UnitMonth month;
           st = calc::ReadUnitMonth(months[i], &month);
@@ -327,6 +368,14 @@ void Api::RegisterMrvRoutes() {
           st = Status::Invalid("invalid_field", "file names have at most 120 characters on one line", "file");
         }
         std::vector<std::string> source_rows;
+        mrv::Facility facility;
+        if (st.ok()) st = VisibleFacility(service_->store(), principal, id, &facility);
+        if (st.ok() && calc::IsIndustrySector(facility.sector)) {
+          st = Status::Refused("not_supported",
+                               "the upload template is for power facilities; enter an industrial facility's months "
+                               "by form or with PUT …/data/{year}",
+                               "file");
+        }
         if (st.ok()) st = ParseMonthlyUpload(r.Header("content-type"), r.body, &write.months, &write.bodies_json, &source_rows);
         if (!st.ok()) return ErrorResponse(st);
         write.channel = "upload:" + file;
@@ -382,7 +431,8 @@ void Api::RegisterMrvRoutes() {
         if (!st.ok()) return ErrorResponse(st);
         Json out = Json::array();
         for (const CalendarItem& i : items) {
-          Json item = {{"item", i.item}, {"due_date", i.due_date}, {"status", i.status},
+          Json item = {{"item", i.item}, {"due_date", i.due_date.empty() ? Json(nullptr) : Json(i.due_date)},
+                       {"status", i.status},
                        {"done_date", i.done_date ? Json(*i.done_date) : Json(nullptr)}};
           if (i.item == "month") item["month"] = i.month;
           out.push_back(std::move(item));

@@ -28,6 +28,9 @@ struct Facility {
   Sector sector = Sector::kPower;
   std::string region;  // GB/T 2260 code of its league or city
   time_us created_at_us = 0;
+  // Industrial sectors: what describes the facility beyond its name, as JSON (cement clinker
+  // lines, steel captive power units, aluminium enterprise parameters); empty for power.
+  std::string profile_json;
 };
 
 // A unit-month as stored: the data plus who entered which revision when.
@@ -40,11 +43,23 @@ struct StoredUnitMonth {
   time_us entered_at_us = 0;
 };
 
+// A month of an industrial facility as stored: one document in its sector calculator's month
+// format (the guidelines account the facility as a whole, not per generating unit).
+struct StoredSectorMonth {
+  std::int64_t facility_id = 0;
+  int year = 0;
+  int month = 0;
+  std::string body_json;
+  int revision = 1;
+  UserId entered_by = 0;
+  time_us entered_at_us = 0;
+};
+
 struct DataVersion {
   std::int64_t id = 0;
   std::int64_t facility_id = 0;
   int year = 0;
-  std::string unit_id;
+  std::string unit_id;  // empty for a month of an industrial facility
   int month = 0;
   int revision = 0;
   std::string channel;    // "api", "form", "upload:<file name>"
@@ -84,9 +99,12 @@ struct Case {
 
 // A value the verifier changes, with the reason in the finding that carries it. The enterprise's
 // raw data stays as entered; adjustments apply on top when the adjusted report is computed.
+// Power facilities name unit, fuel and field; industrial facilities name the value by its path in
+// the month document ("fuels[0].consumption", "lines[1].clinker_t").
 struct Adjustment {
   std::string unit_id;
   int month = 0;
+  std::string path;   // industrial facilities only
   std::string fuel;   // empty for a unit-month field
   std::string field;  // generation_mwh, supply_mwh, heat_supplied_gj, purchased_electricity_mwh,
                       // consumption, ncv, carbon_tc_per_gj, oxidation_rate

@@ -41,7 +41,7 @@ Status VerifiedBody(Store& store, const mrv::Facility& facility, int year, std::
   std::optional<mrv::Case> c;
   GL_RETURN_IF_ERROR(store.GetCase(facility.id, year, &c));
   if (!c) {
-    *status = "no report";
+    *status = "not submitted";
     return Status::OK();
   }
   *status = mrv::CaseStatusName(c->status);
@@ -111,18 +111,162 @@ Status ProvincialAccount(WriteContext& ctx, const Principal& principal, const Ac
   return Status::OK();
 }
 
-}  // namespace
-
-Status ComputeAllocations(Store& store, int year, AllocationKind kind, const std::optional<OrgId>& only_org,
-                          const std::string& today, std::vector<AllocationPlanItem>* out) {
+// The allocation of an enterprise's power facilities under the year's power plan.
+Status PowerAllocation(Store& store, int year, AllocationKind kind, const Organization& org,
+                       const std::vector<mrv::Facility>& org_facilities, AllocationPlanItem* item_out) {
   Result<allocation::PowerPlan> plan = calc::PowerPlanFor(year);
-  if (!plan.ok()) return plan.status();
+  if (!plan.ok()) {
+    item_out->not_ready_reason = plan.status().message();
+    return Status::OK();
+  }
   const bool electricity_counts = plan.value().purchased_electricity_counts;
   const int basis_year = kind == AllocationKind::kPre ? year - 1 : year;
   Result<allocation::PowerPlan> basis_plan = calc::PowerPlanFor(basis_year);
   const bool basis_electricity_counts = basis_plan.ok() ? basis_plan.value().purchased_electricity_counts : electricity_counts;
+  const OrgId org_id = org.id;
+  AllocationPlanItem& item = *item_out;
+  Json units = Json::array();
+  std::string missing;
+  for (const mrv::Facility& f : org_facilities) {
+    std::optional<Json> body;
+    std::string status;
+    GL_RETURN_IF_ERROR(VerifiedBody(store, f, basis_year, &body, &status));
+    if (!body) {
+      missing += (missing.empty() ? "" : "; ") + f.name + ": the " + std::to_string(basis_year) + " report is " + status;
+      continue;
+    }
+    for (const UnitYear& u : UnitYears(*body, kind == AllocationKind::kPre ? basis_electricity_counts : electricity_counts)) {
+      Json unit = u.unit;
+      unit["id"] = "F" + std::to_string(f.id) + "/" + u.unit["id"].get<std::string>();
+      const Decimal capacity = JsonDecimal(u.unit["capacity_mw"]);
+      Exact available_mwh = Exact::Of(capacity);
+      const bool fits = available_mwh.MultiplyRatio(HoursInYear(basis_year), 1);
+      GL_ASSERT(fits);
+      unit["generation_mwh"] = calc::ToJsonNumber(u.generation);
+      unit["supply_mwh"] = calc::ToJsonNumber(u.supply);
+      unit["heat_supplied_gj"] = calc::ToJsonNumber(u.heat);
+      unit["load_rate"] = calc::ToJsonNumber(Ratio4(u.generation, *available_mwh.Round(6, Rounding::kHalfUp)));
+      // 供热比 as heat out over heat plus electricity supplied, both in GJ (GreenLoop's derivation
+      // for the 2019–2022 heat-supply factor; the plans' own definition is not in an accessible text).
+      Exact electricity_gj = Exact::Of(u.supply);
+      const bool fits_gj = electricity_gj.Multiply(Decimal::FromMicros(3'600'000));
+      GL_ASSERT(fits_gj);
+      unit["heat_ratio"] = calc::ToJsonNumber(Ratio4(u.heat, u.heat + *electricity_gj.Round(6, Rounding::kHalfUp)));
+      unit["verified_emissions_t"] = calc::ToJsonNumber(u.scope_t);
+      if (kind == AllocationKind::kPre) {
+        unit["previous_verified_emissions_t"] = calc::ToJsonNumber(u.scope_t);
+        unit["previous_generation_mwh"] = calc::ToJsonNumber(u.generation);
+        unit["previous_supply_mwh"] = calc::ToJsonNumber(u.supply);
+        unit["previous_heat_supplied_gj"] = calc::ToJsonNumber(u.heat);
+      }
+      units.push_back(std::move(unit));
+    }
+  }
+  if (!missing.empty() || units.empty()) {
+    item.not_ready_reason = missing.empty() ? "no verified report" : missing;
+    return Status::OK();
+  }
+  Json input = {{"plan_year", year}, {"entity", org.name_zh}, {"units", units}};
+  if (kind == AllocationKind::kFinal) {
+    std::vector<compliance::PenaltyRecord> penalties;
+    GL_RETURN_IF_ERROR(store.ListPenalties(CarbonFilter{year - 1, org_id}, &penalties));
+    quantity_t deduction = 0;
+    for (const compliance::PenaltyRecord& p : penalties) deduction += p.deduction_t;
+    if (deduction > 0) input["deduction_t"] = deduction;
+    input["pre_allocation_issued_t"] = item.issued_t;
+  }
+  const calc::Calculator* calculator = calc::FindCalculator("power-allocation");
+  GL_ASSERT(calculator != nullptr);
+  Result<Json> result = calculator->run(input);
+  if (!result.ok()) {
+    item.not_ready_reason = "the allocation cannot be computed: " + result.status().message();
+    return Status::OK();
+  }
+  item.calculation = result.value();
+  const Json& entity = item.calculation["entity_allowance"];
+  if (kind == AllocationKind::kPre) {
+    item.target_t = entity["pre_allocation_t"].is_null() ? 0 : entity["pre_allocation_t"].get<quantity_t>();
+    item.to_issue_t = std::max<quantity_t>(0, item.target_t - item.issued_t);
+  } else {
+    item.target_t = entity["final_t"].get<quantity_t>();
+    item.to_issue_t = item.target_t - item.issued_t;
+  }
+  item.ready = true;
+  return Status::OK();
+}
+
+// The allocation of an enterprise's industrial facilities under the year's industry plan.
+Status IndustryAllocation(Store& store, int year, AllocationKind kind, const Organization& org,
+                          const std::vector<mrv::Facility>& org_facilities, AllocationPlanItem* item) {
+  Result<allocation::IndustryPlan> plan = calc::IndustryPlanFor(year);
+  if (!plan.ok()) {
+    item->not_ready_reason = plan.status().message();
+    return Status::OK();
+  }
+  // A rule the plan does not have, or cannot be computed from the data, says so before any report.
+  if (kind == AllocationKind::kPre && !plan.value().pre_allocation_share) {
+    item->not_ready_reason = "the " + std::to_string(year) + " plan of the industrial sectors has no pre-allocation";
+    return Status::OK();
+  }
+  if (kind == AllocationKind::kFinal && plan.value().final_method != allocation::IndustryFinalMethod::kVerifiedEmissions) {
+    item->not_ready_reason = plan.value().final_not_available;
+    return Status::OK();
+  }
+  const int basis_year = kind == AllocationKind::kPre ? year - 1 : year;
+  std::vector<allocation::IndustryFacilityEmissions> facilities;
+  Json facilities_json = Json::array();
+  std::string missing;
+  for (const mrv::Facility& f : org_facilities) {
+    std::optional<mrv::Case> c;
+    GL_RETURN_IF_ERROR(store.GetCase(f.id, basis_year, &c));
+    if (!c || c->status != mrv::CaseStatus::kConfirmed || !c->verified_scope_t) {
+      missing += (missing.empty() ? "" : "; ") + f.name + ": the " + std::to_string(basis_year) + " report is " +
+                 (c ? mrv::CaseStatusName(c->status) : "not submitted");
+      continue;
+    }
+    facilities.push_back({"F" + std::to_string(f.id) + " " + f.name, mrv::SectorName(f.sector), *c->verified_scope_t});
+    facilities_json.push_back(Json{{"facility_id", f.id},
+                                   {"name", f.name},
+                                   {"sector", mrv::SectorName(f.sector)},
+                                   {"verified_emissions_t", calc::ToJsonNumber(*c->verified_scope_t)},
+                                   {"year", basis_year}});
+  }
+  if (!missing.empty()) {
+    item->not_ready_reason = missing;
+    return Status::OK();
+  }
+  Result<allocation::IndustryAllocationResult> result = kind == AllocationKind::kPre
+                                                            ? allocation::AllocateIndustryPre(plan.value(), facilities)
+                                                            : allocation::AllocateIndustryFinal(plan.value(), facilities);
+  if (!result.ok()) {
+    item->not_ready_reason = result.status().message();
+    return Status::OK();
+  }
+  const quantity_t allowance = result.value().allowance_t;
+  Json entity = {{"verified_emissions_t", calc::ToJsonNumber(result.value().verified_total_t)}};
+  entity[kind == AllocationKind::kPre ? "pre_allocation_t" : "final_t"] = allowance;
+  item->calculation = Json{{"calculator", "industry-allocation"},
+                           {"entity", org.name_zh},
+                           {"plan", Json{{"plan", plan.value().plan}, {"year", year}, {"tag", plan.value().tag},
+                                         {"source", plan.value().source}}},
+                           {"kind", kind == AllocationKind::kPre ? "pre" : "final"},
+                           {"facilities", facilities_json},
+                           {"entity_allowance", entity},
+                           {"notes", result.value().notes}};
+  item->target_t = allowance;
+  item->to_issue_t = kind == AllocationKind::kPre ? std::max<quantity_t>(0, allowance - item->issued_t)
+                                                  : allowance - item->issued_t;
+  item->ready = true;
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ComputeAllocations(Store& store, int year, AllocationKind kind, const std::optional<OrgId>& only_org,
+                          const std::string& today, std::vector<AllocationPlanItem>* out) {
+  Result<allocation::PowerPlan> power_plan = calc::PowerPlanFor(year);
+  if (!power_plan.ok() && !calc::IndustryPlanFor(year).ok()) return power_plan.status();
   FacilityFilter filter;
-  filter.sector = mrv::Sector::kPower;
   filter.org_id = only_org;
   std::vector<mrv::Facility> facilities;
   GL_RETURN_IF_ERROR(store.ListFacilities(filter, &facilities));
@@ -139,78 +283,25 @@ Status ComputeAllocations(Store& store, int year, AllocationKind kind, const std
     GL_RETURN_IF_ERROR(store.GetOrganization(org_id, &org));
     item.org_name = org.name_zh;
     item.region = org.region.value_or("");
-    Json units = Json::array();
-    std::string missing;
-    for (const mrv::Facility& f : org_facilities) {
-      std::optional<Json> body;
-      std::string status;
-      GL_RETURN_IF_ERROR(VerifiedBody(store, f, basis_year, &body, &status));
-      if (!body) {
-        missing += (missing.empty() ? "" : "; ") + f.name + ": the " + std::to_string(basis_year) + " report is " + status;
-        continue;
-      }
-      for (const UnitYear& u : UnitYears(*body, kind == AllocationKind::kPre ? basis_electricity_counts : electricity_counts)) {
-        Json unit = u.unit;
-        unit["id"] = "F" + std::to_string(f.id) + "/" + u.unit["id"].get<std::string>();
-        const Decimal capacity = JsonDecimal(u.unit["capacity_mw"]);
-        Exact available_mwh = Exact::Of(capacity);
-        const bool fits = available_mwh.MultiplyRatio(HoursInYear(basis_year), 1);
-        GL_ASSERT(fits);
-        unit["generation_mwh"] = calc::ToJsonNumber(u.generation);
-        unit["supply_mwh"] = calc::ToJsonNumber(u.supply);
-        unit["heat_supplied_gj"] = calc::ToJsonNumber(u.heat);
-        unit["load_rate"] = calc::ToJsonNumber(Ratio4(u.generation, *available_mwh.Round(6, Rounding::kHalfUp)));
-        // 供热比 as heat out over heat plus electricity supplied, both in GJ (GreenLoop's derivation
-        // for the 2019–2022 heat-supply factor; the plans' own definition is not in an accessible text).
-        Exact electricity_gj = Exact::Of(u.supply);
-        const bool fits_gj = electricity_gj.Multiply(Decimal::FromMicros(3'600'000));
-        GL_ASSERT(fits_gj);
-        unit["heat_ratio"] = calc::ToJsonNumber(Ratio4(u.heat, u.heat + *electricity_gj.Round(6, Rounding::kHalfUp)));
-        unit["verified_emissions_t"] = calc::ToJsonNumber(u.scope_t);
-        if (kind == AllocationKind::kPre) {
-          unit["previous_verified_emissions_t"] = calc::ToJsonNumber(u.scope_t);
-          unit["previous_generation_mwh"] = calc::ToJsonNumber(u.generation);
-          unit["previous_supply_mwh"] = calc::ToJsonNumber(u.supply);
-          unit["previous_heat_supplied_gj"] = calc::ToJsonNumber(u.heat);
-        }
-        units.push_back(std::move(unit));
-      }
-    }
     std::vector<compliance::AllocationRecord> records;
     GL_RETURN_IF_ERROR(store.ListAllocations(CarbonFilter{year, org_id}, &records));
     item.issued_t = NetIssued(records);
-    if (!missing.empty() || units.empty()) {
-      item.not_ready_reason = missing.empty() ? "no verified report" : missing;
-      out->push_back(std::move(item));
-      continue;
-    }
-    Json input = {{"plan_year", year}, {"entity", org.name_zh}, {"units", units}};
-    if (kind == AllocationKind::kFinal) {
-      std::vector<compliance::PenaltyRecord> penalties;
-      GL_RETURN_IF_ERROR(store.ListPenalties(CarbonFilter{year - 1, org_id}, &penalties));
-      quantity_t deduction = 0;
-      for (const compliance::PenaltyRecord& p : penalties) deduction += p.deduction_t;
-      if (deduction > 0) input["deduction_t"] = deduction;
-      input["pre_allocation_issued_t"] = item.issued_t;
-    }
-    const calc::Calculator* calculator = calc::FindCalculator("power-allocation");
-    GL_ASSERT(calculator != nullptr);
-    Result<Json> result = calculator->run(input);
-    if (!result.ok()) {
-      item.not_ready_reason = "the allocation cannot be computed: " + result.status().message();
-      out->push_back(std::move(item));
-      continue;
-    }
-    item.calculation = result.value();
-    const Json& entity = item.calculation["entity_allowance"];
-    if (kind == AllocationKind::kPre) {
-      item.target_t = entity["pre_allocation_t"].is_null() ? 0 : entity["pre_allocation_t"].get<quantity_t>();
-      item.to_issue_t = std::max<quantity_t>(0, item.target_t - item.issued_t);
+    const bool power = std::any_of(org_facilities.begin(), org_facilities.end(),
+                                   [](const mrv::Facility& f) { return f.sector == mrv::Sector::kPower; });
+    const bool industry = std::any_of(org_facilities.begin(), org_facilities.end(),
+                                      [](const mrv::Facility& f) { return f.sector != mrv::Sector::kPower; });
+    if (power && industry) {
+      item.not_ready_reason = "the enterprise has power and industrial facilities; the plans allocate each sector's "
+                              "entities separately, so register them under separate enterprises";
+    } else if (industry) {
+      GL_RETURN_IF_ERROR(IndustryAllocation(store, year, kind, org, org_facilities, &item));
     } else {
-      item.target_t = entity["final_t"].get<quantity_t>();
-      item.to_issue_t = item.target_t - item.issued_t;
+      GL_RETURN_IF_ERROR(PowerAllocation(store, year, kind, org, org_facilities, &item));
     }
-    item.ready = true;
+    if (!item.ready) {
+      out->push_back(std::move(item));
+      continue;
+    }
     for (const ComplianceRow& row : previous) {
       if (row.org_id == org_id && row.standing == compliance::Standing::kOverdue) {
         item.differentiated = true;
@@ -303,12 +394,12 @@ Status ComplianceStatus(Store& store, int year, const std::string& today, std::v
   out->clear();
   Result<compliance::ComplianceRules> rules = calc::ComplianceRulesFor(year);
   if (!rules.ok()) return rules.status();
-  FacilityFilter filter;
-  filter.sector = mrv::Sector::kPower;
   std::vector<mrv::Facility> facilities;
-  GL_RETURN_IF_ERROR(store.ListFacilities(filter, &facilities));
+  GL_RETURN_IF_ERROR(store.ListFacilities(FacilityFilter{}, &facilities));
   std::map<OrgId, ComplianceRow> rows;
   for (const mrv::Facility& f : facilities) {
+    // The industrial sectors are covered from data year 2024.
+    if (f.sector != mrv::Sector::kPower && !calc::ReportingDeadlinesFor(f.sector, year).ok()) continue;
     std::optional<mrv::Case> c;
     GL_RETURN_IF_ERROR(store.GetCase(f.id, year, &c));
     ComplianceRow& row = rows[f.org_id];
@@ -403,8 +494,10 @@ Status DecidePenalty(WriteContext& ctx, const Principal& principal, OrgId org_id
   Result<compliance::PenaltyRange> range = compliance::PenaltyFor(row->outstanding_t, rules.value(), average_price_fen);
   if (!range.ok()) return range.status();
   if (amount_fen < range.value().min_fen || amount_fen > range.value().max_fen) {
-    return Status::Refused("out_of_range", "the rules allow " + std::to_string(range.value().min_fen / 100) + "–" +
-                                               std::to_string(range.value().max_fen / 100) + " yuan for this shortfall (" +
+    // In yuan with the fen, so that the bounds quoted are amounts the rule accepts.
+    auto yuan = [](std::int64_t fen) { return Decimal::FromMicros(fen * 10'000).ToString(2); };
+    return Status::Refused("out_of_range", "the rules allow " + yuan(range.value().min_fen) + "–" +
+                                               yuan(range.value().max_fen) + " yuan for this shortfall (" +
                                                range.value().basis + ")",
                            "amount_yuan");
   }

@@ -36,7 +36,7 @@ struct AllocationPlanItem {
   quantity_t to_issue_t = 0;  // target − issued: > 0 issue, < 0 claw back
   bool differentiated = false;
   std::string differentiated_reason;
-  calc::Json calculation;     // the power-allocation result with its inputs
+  calc::Json calculation;     // the power-allocation result, or the industry allocation's, with its inputs
 };
 
 // `today` (YYYY-MM-DD) decides whether the previous cycle's shortfall is overdue.
@@ -55,7 +55,7 @@ struct ComplianceRow {
   std::string industry;
   Decimal verified_scope_t;
   int facilities_confirmed = 0;
-  int facilities_pending = 0;  // power facilities without a confirmed report for the year
+  int facilities_pending = 0;  // covered facilities without a confirmed report for the year
   quantity_t obligation_t = 0;
   compliance::Surrendered surrendered;
   quantity_t outstanding_t = 0;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "calc/carbon_rules.h"
+#include "calc/industry_facility.h"
 #include "calc/power_calculators.h"
 #include "core/time.h"
 #include "mrv/verification.h"
@@ -50,6 +51,45 @@ Status CheckYear(int year, time_us now_us) {
   return Status::OK();
 }
 
+Status CheckMonthEnded(int year, int month, time_us now_us, const std::string& field) {
+  const std::string today = FormatTimestamp(now_us);
+  const int current_year = std::stoi(today.substr(0, 4));
+  const int current_month = std::stoi(today.substr(5, 2));
+  if (year == current_year && month >= current_month) {
+    return Status::Invalid("out_of_range",
+                           "month " + std::to_string(month) + " of " + std::to_string(year) + " has not ended yet", field);
+  }
+  return Status::OK();
+}
+
+Json ProfileOf(const mrv::Facility& facility) {
+  if (facility.profile_json.empty()) return Json(nullptr);
+  Json profile = Json::parse(facility.profile_json, nullptr, false);
+  GL_ASSERT(!profile.is_discarded());
+  return profile;
+}
+
+// The months of an industrial facility-year as documents, with each adjustment applied.
+Status SectorMonthDocuments(Store& store, std::int64_t facility_id, int year,
+                            const std::vector<mrv::Adjustment>& adjustments, std::vector<Json>* out) {
+  std::vector<mrv::StoredSectorMonth> months;
+  GL_RETURN_IF_ERROR(store.ListSectorMonths(facility_id, year, &months));
+  out->clear();
+  for (const mrv::StoredSectorMonth& m : months) {
+    Json doc = Json::parse(m.body_json, nullptr, false);
+    GL_ASSERT(!doc.is_discarded());
+    out->push_back(std::move(doc));
+  }
+  for (const mrv::Adjustment& a : adjustments) {
+    auto it = std::find_if(months.begin(), months.end(), [&](const mrv::StoredSectorMonth& m) { return m.month == a.month; });
+    if (it == months.end()) {
+      return Status::Invalid("not_found", "month " + std::to_string(a.month) + " has no data to adjust", "adjustment.month");
+    }
+    GL_RETURN_IF_ERROR(calc::ApplyIndustryAdjustment(a.path, a.value, &(*out)[it - months.begin()]));
+  }
+  return Status::OK();
+}
+
 // Scope of compliance in the rules of the year: from 2023 purchased electricity does not count.
 Decimal ScopeOf(const Json& result, int year) {
   Result<allocation::PowerPlan> plan = calc::PowerPlanFor(year);
@@ -74,8 +114,15 @@ Status StoreReport(WriteContext& ctx, const Principal& principal, std::int64_t f
   report->year = year;
   report->version = version;
   report->kind = kind;
-  report->total_t = *Decimal::FromDouble(result["totals"]["total_t"].get<double>());
-  report->scope_t = ScopeOf(result, year);
+  if (result.contains("totals")) {
+    report->total_t = *Decimal::FromDouble(result["totals"]["total_t"].get<double>());
+    report->scope_t = ScopeOf(result, year);
+  } else {
+    // The industrial sectors' totals are their direct emissions, which is what the ETS covers
+    // (purchased electricity and heat are outside it).
+    report->total_t = *Decimal::FromDouble(result["total_t"].get<double>());
+    report->scope_t = report->total_t;
+  }
   report->body_json = result.dump();
   report->created_by = principal.user.id;
   report->created_at_us = ctx.now();
@@ -163,7 +210,7 @@ Status ListVisibleCases(Store& store, const Principal& principal, CaseFilter fil
 }
 
 Status CreateFacility(WriteContext& ctx, const Principal& principal, mrv::Facility facility,
-                      const std::vector<mrv::GeneratingUnit>& units, mrv::Facility* out) {
+                      const std::vector<mrv::GeneratingUnit>& units, const calc::Json& profile, mrv::Facility* out) {
   GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kRegulator, Role::kEnterprise}, "register facilities"));
   if (principal.role() == Role::kEnterprise && principal.org_id() != facility.org_id) {
     return Status::Forbidden("an enterprise registers facilities of its own organization only");
@@ -178,11 +225,19 @@ Status CreateFacility(WriteContext& ctx, const Principal& principal, mrv::Facili
                            "org_id");
   }
   if (facility.name.empty()) return Status::Invalid("missing_field", "name the facility", "name");
-  if (facility.sector != mrv::Sector::kPower) {
-    return Status::Refused("not_supported", "facilities of this sector are accounted with `greenloop calc " +
-                                                std::string(mrv::SectorName(facility.sector)) +
-                                                "-emissions` for now; the workflow takes power facilities",
-                           "sector");
+  if (calc::IsIndustrySector(facility.sector)) {
+    if (!units.empty()) {
+      return Status::Invalid("invalid_field", "an industrial facility has no generating units; describe it in profile",
+                             "units");
+    }
+    GL_RETURN_IF_ERROR(calc::CheckIndustryProfile(facility.sector, profile));
+    facility.profile_json = profile.is_null() ? "" : profile.dump();
+  } else {
+    if (!profile.is_null()) {
+      return Status::Invalid("invalid_field", "a power facility is described by its generating units, not a profile",
+                             "profile");
+    }
+    if (units.empty()) return Status::Invalid("missing_field", "list the facility's generating units", "units");
   }
   std::set<std::string> ids;
   for (size_t i = 0; i < units.size(); ++i) {
@@ -211,6 +266,9 @@ Status PutUnit(WriteContext& ctx, const Principal& principal, std::int64_t facil
   mrv::Facility facility;
   GL_RETURN_IF_ERROR(VisibleFacility(ctx.store(), principal, facility_id, &facility));
   GL_RETURN_IF_ERROR(CheckMayEditFacility(principal, facility));
+  if (calc::IsIndustrySector(facility.sector)) {
+    return Status::Invalid("invalid_field", "an industrial facility has no generating units", "unit");
+  }
   if (unit.capacity_mw.micros() <= 0 || unit.capacity_mw > Decimal::FromInt(2000)) {
     return Status::Invalid("out_of_range", "rated capacity must be above 0 and at most 2000 MW; give it in MW, not kW",
                            "capacity_mw");
@@ -228,18 +286,13 @@ Status PutMonthlyData(WriteContext& ctx, const Principal& principal, std::int64_
   GL_RETURN_IF_ERROR(VisibleFacility(ctx.store(), principal, facility_id, &facility));
   GL_RETURN_IF_ERROR(CheckMayEditFacility(principal, facility));
   GL_RETURN_IF_ERROR(CheckYear(year, ctx.now()));
+  GL_ASSERT(!calc::IsIndustrySector(facility.sector));
   if (write.months.empty()) return Status::Invalid("missing_field", "send at least one unit-month", "months");
   std::optional<mrv::Case> existing;
   GL_RETURN_IF_ERROR(ctx.store().GetCase(facility_id, year, &existing));
   GL_RETURN_IF_ERROR(mrv::CheckDataEditable(existing));
-  const int current_year = std::stoi(FormatTimestamp(ctx.now()).substr(0, 4));
-  const int current_month = std::stoi(FormatTimestamp(ctx.now()).substr(5, 2));
   for (size_t i = 0; i < write.months.size(); ++i) {
-    if (year == current_year && write.months[i].month >= current_month) {
-      return Status::Invalid("out_of_range", "month " + std::to_string(write.months[i].month) + " of " +
-                                                 std::to_string(year) + " has not ended yet",
-                             "months[" + std::to_string(i) + "].month");
-    }
+    GL_RETURN_IF_ERROR(CheckMonthEnded(year, write.months[i].month, ctx.now(), "months[" + std::to_string(i) + "].month"));
   }
   // Validate through the accounting engine: unit references, ranges and scale mistakes, with the
   // errors naming months[i]… as sent.
@@ -289,9 +342,65 @@ Status PutMonthlyData(WriteContext& ctx, const Principal& principal, std::int64_
   return Status::OK();
 }
 
+Status PutSectorMonths(WriteContext& ctx, const Principal& principal, std::int64_t facility_id, int year,
+                       const SectorDataWrite& write, std::vector<mrv::StoredSectorMonth>* stored) {
+  mrv::Facility facility;
+  GL_RETURN_IF_ERROR(VisibleFacility(ctx.store(), principal, facility_id, &facility));
+  GL_RETURN_IF_ERROR(CheckMayEditFacility(principal, facility));
+  GL_RETURN_IF_ERROR(CheckYear(year, ctx.now()));
+  GL_ASSERT(calc::IsIndustrySector(facility.sector));
+  Result<calc::ReportingDeadlines> covered = calc::ReportingDeadlinesFor(facility.sector, year);
+  if (!covered.ok()) return covered.status();
+  if (write.months.empty()) return Status::Invalid("missing_field", "send at least one month", "months");
+  std::optional<mrv::Case> existing;
+  GL_RETURN_IF_ERROR(ctx.store().GetCase(facility_id, year, &existing));
+  GL_RETURN_IF_ERROR(mrv::CheckDataEditable(existing));
+  // The engine checks the months as sent (duplicates, fields, ranges, scale mistakes); its
+  // errors name months[i]… of the request.
+  Result<Json> checked = calc::RunIndustryYear(facility.sector, ProfileOf(facility), year, write.months, true);
+  if (!checked.ok()) return checked.status();
+  std::vector<mrv::StoredSectorMonth> current;
+  GL_RETURN_IF_ERROR(ctx.store().ListSectorMonths(facility_id, year, &current));
+  std::map<int, int> revisions;
+  for (const mrv::StoredSectorMonth& m : current) revisions[m.month] = m.revision;
+  MrvIds ids;
+  GL_RETURN_IF_ERROR(ctx.store().GetMrvIds(&ids));
+  stored->clear();
+  for (size_t i = 0; i < write.months.size(); ++i) {
+    const int month = write.months[i]["month"].get<int>();
+    GL_RETURN_IF_ERROR(CheckMonthEnded(year, month, ctx.now(), "months[" + std::to_string(i) + "].month"));
+    mrv::StoredSectorMonth m{facility_id, year, month, write.months[i].dump(), revisions[month] + 1, principal.user.id,
+                             ctx.now()};
+    mrv::DataVersion version;
+    version.id = ++ids.data_version;
+    version.facility_id = facility_id;
+    version.year = year;
+    version.month = month;
+    version.revision = m.revision;
+    version.channel = write.channel;
+    version.body_json = m.body_json;
+    version.entered_by = m.entered_by;
+    version.entered_at_us = m.entered_at_us;
+    ctx.mrv().sector_months.push_back(m);
+    ctx.mrv().data_versions.push_back(std::move(version));
+    stored->push_back(std::move(m));
+  }
+  ctx.Audit(principal.user.id, "mrv.data.put", "facility:" + std::to_string(facility_id) + "/" + std::to_string(year),
+            Json{{"months", write.months.size()}, {"channel", write.channel}}.dump());
+  return Status::OK();
+}
+
 Result<calc::Json> ComputeFacilityYear(Store& store, std::int64_t facility_id, int year,
                                                    const std::vector<mrv::Adjustment>& adjustments,
                                                    bool allow_partial_year) {
+  mrv::Facility facility;
+  GL_RETURN_IF_ERROR(store.GetFacility(facility_id, &facility));
+  if (calc::IsIndustrySector(facility.sector)) {
+    std::vector<Json> documents;
+    GL_RETURN_IF_ERROR(SectorMonthDocuments(store, facility_id, year, adjustments, &documents));
+    if (documents.empty()) return Status::Invalid("missing_months", "no month of " + std::to_string(year) + " has data", "months");
+    return calc::RunIndustryYear(facility.sector, ProfileOf(facility), year, documents, allow_partial_year);
+  }
   std::vector<mrv::GeneratingUnit> units;
   GL_RETURN_IF_ERROR(store.ListUnits(facility_id, &units));
   std::vector<mrv::StoredUnitMonth> months;
@@ -384,6 +493,13 @@ Status RaiseFinding(WriteContext& ctx, const Principal& principal, std::int64_t 
   if (description.empty()) return Status::Invalid("missing_field", "describe the finding", "description");
   std::vector<mrv::Finding> findings;
   GL_RETURN_IF_ERROR(ctx.store().ListFindings(facility_id, year, &findings));
+  if (adjustment && calc::IsIndustrySector(facility.sector) != !adjustment->path.empty()) {
+    return Status::Invalid("invalid_field",
+                           calc::IsIndustrySector(facility.sector)
+                               ? "an industrial facility's value is named by month and path (\"fuels[0].consumption\")"
+                               : "a power facility's value is named by unit_id, month, fuel and field",
+                           "adjustment");
+  }
   if (adjustment) {
     // The adjustment must apply, and the adjusted data must still pass the engine's checks.
     std::vector<mrv::Adjustment> all;
@@ -528,10 +644,20 @@ Status RecordConflict(WriteContext& ctx, const Principal& principal, const mrv::
 
 Status ReportingCalendar(Store& store, std::int64_t facility_id, int year, time_us now_us,
                          std::vector<CalendarItem>* out) {
+  mrv::Facility facility;
+  GL_RETURN_IF_ERROR(store.GetFacility(facility_id, &facility));
+  Result<calc::ReportingDeadlines> deadlines = calc::ReportingDeadlinesFor(facility.sector, year);
+  if (!deadlines.ok()) return deadlines.status();
   std::vector<mrv::DataVersion> versions;
   GL_RETURN_IF_ERROR(store.ListDataVersions(facility_id, year, &versions));
-  std::vector<mrv::GeneratingUnit> units;
-  GL_RETURN_IF_ERROR(store.ListUnits(facility_id, &units));
+  // A month is complete when every generating unit (power) or the facility's document
+  // (industrial sectors) has data for it.
+  size_t parts_per_month = 1;
+  if (!calc::IsIndustrySector(facility.sector)) {
+    std::vector<mrv::GeneratingUnit> units;
+    GL_RETURN_IF_ERROR(store.ListUnits(facility_id, &units));
+    parts_per_month = units.size();
+  }
   std::optional<mrv::Case> c;
   GL_RETURN_IF_ERROR(store.GetCase(facility_id, year, &c));
   const std::int64_t today = now_us / kMicrosPerDay;
@@ -542,13 +668,7 @@ Status ReportingCalendar(Store& store, std::int64_t facility_id, int year, time_
   };
   out->clear();
   for (int month = 1; month <= 12; ++month) {
-    // Due 40 natural days after the month ends: the first day of the next month + 39.
-    const int next_year = month == 12 ? year + 1 : year;
-    const int next_month = month == 12 ? 1 : month + 1;
-    const std::string first = std::to_string(next_year) + (next_month < 10 ? "-0" : "-") + std::to_string(next_month) + "-01";
-    const std::int64_t due = *ParseDateDays(first) + 39;
-    // A month is complete when every unit has data for it; its date is when the last unit's
-    // first version arrived.
+    // Its date is when the last part's first version arrived.
     std::optional<std::int64_t> done;
     std::set<std::string> reported;
     std::int64_t last_first_entry = 0;
@@ -557,13 +677,30 @@ Status ReportingCalendar(Store& store, std::int64_t facility_id, int year, time_
       reported.insert(v.unit_id);
       last_first_entry = std::max(last_first_entry, v.entered_at_us / kMicrosPerDay);
     }
-    if (!units.empty() && reported.size() >= units.size()) done = last_first_entry;
+    if (parts_per_month > 0 && reported.size() >= parts_per_month) done = last_first_entry;
+    if (!deadlines.value().monthly_required) {
+      CalendarItem item{"month", month, "", "not_required", std::nullopt};
+      if (done) item.done_date = FormatDateDays(*done);
+      out->push_back(item);
+      continue;
+    }
+    std::int64_t due = 0;
+    if (month <= deadlines.value().backfill_through_month) {
+      due = *ParseDateDays(deadlines.value().backfill_due);
+    } else {
+      // Due 40 natural days after the month ends: the first day of the next month + 39.
+      const int next_year = month == 12 ? year + 1 : year;
+      const int next_month = month == 12 ? 1 : month + 1;
+      const std::string first =
+          std::to_string(next_year) + (next_month < 10 ? "-0" : "-") + std::to_string(next_month) + "-01";
+      due = *ParseDateDays(first) + 39;
+    }
     CalendarItem item{"month", month, FormatDateDays(due), status_of(due, done), std::nullopt};
     if (done) item.done_date = FormatDateDays(*done);
     out->push_back(item);
   }
-  const std::int64_t report_due = *ParseDateDays(std::to_string(year + 1) + "-03-31");
-  const std::int64_t verification_due = *ParseDateDays(std::to_string(year + 1) + "-06-30");
+  const std::int64_t report_due = *ParseDateDays(deadlines.value().annual_report_due);
+  const std::int64_t verification_due = *ParseDateDays(deadlines.value().verification_due);
   std::optional<std::int64_t> submitted, verified;
   if (c) {
     submitted = c->submitted_at_us / kMicrosPerDay;

@@ -31,8 +31,10 @@ Status ListVisibleFacilities(Store& store, const Principal& principal, FacilityF
                              std::vector<mrv::Facility>* out);
 Status ListVisibleCases(Store& store, const Principal& principal, CaseFilter filter, std::vector<mrv::Case>* out);
 
+// A power facility comes with its generating units; an industrial one (steel, aluminium, cement)
+// with its profile (calc/industry_facility.h) and no units.
 Status CreateFacility(WriteContext& ctx, const Principal& principal, mrv::Facility facility,
-                      const std::vector<mrv::GeneratingUnit>& units, mrv::Facility* out);
+                      const std::vector<mrv::GeneratingUnit>& units, const calc::Json& profile, mrv::Facility* out);
 Status PutUnit(WriteContext& ctx, const Principal& principal, std::int64_t facility_id, const mrv::GeneratingUnit& unit);
 
 struct MonthlyDataWrite {
@@ -45,8 +47,18 @@ struct MonthlyDataWrite {
 Status PutMonthlyData(WriteContext& ctx, const Principal& principal, std::int64_t facility_id, int year,
                       const MonthlyDataWrite& write, std::vector<mrv::StoredUnitMonth>* stored);
 
+// Industrial facilities: each month one document in the sector's month format
+// (calc/industry_facility.h), validated by the sector's engine, stored as a new revision.
+struct SectorDataWrite {
+  std::vector<calc::Json> months;
+  std::string channel;  // "api", "form"
+};
+Status PutSectorMonths(WriteContext& ctx, const Principal& principal, std::int64_t facility_id, int year,
+                       const SectorDataWrite& write, std::vector<mrv::StoredSectorMonth>* stored);
+
 // The accounting of a facility-year from its stored data (plus adjustments): the
-// power-emissions calculator's JSON result. `allow_partial_year` for previews.
+// calculator's JSON result (power-emissions, or the industrial sector's). `allow_partial_year`
+// for previews.
 Result<calc::Json> ComputeFacilityYear(Store& store, std::int64_t facility_id, int year,
                                                    const std::vector<mrv::Adjustment>& adjustments,
                                                    bool allow_partial_year);
@@ -68,13 +80,14 @@ Status ConfirmVerification(WriteContext& ctx, const Principal& principal, std::i
                            mrv::Case* updated);
 Status RecordConflict(WriteContext& ctx, const Principal& principal, const mrv::VerifierConflict& conflict);
 
-// The reporting calendar of a facility-year (monthly data within 40 days of month end, the
-// annual report by 31 March, verification by 30 June of the next year) against today.
+// The reporting calendar of a facility-year against today, with the deadlines of its sector and
+// data year (data/carbon/reporting-deadlines.json; power: monthly data within 40 days of month
+// end, the annual report by 31 March, verification by 30 June of the next year).
 struct CalendarItem {
   std::string item;       // "month", "annual_report", "verification"
   int month = 0;          // for "month"
-  std::string due_date;   // YYYY-MM-DD
-  std::string status;     // "done", "late", "done_late", "due", "open"
+  std::string due_date;   // YYYY-MM-DD; empty when not required
+  std::string status;     // "done", "late", "done_late", "due", "open", "not_required"
   std::optional<std::string> done_date;
 };
 Status ReportingCalendar(Store& store, std::int64_t facility_id, int year, time_us now_us,

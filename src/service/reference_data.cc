@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "calc/industry_facility.h"
 #include "calc/power_calculators.h"
 #include "core/assert.h"
 #include "core/crypto.h"
@@ -311,20 +312,35 @@ Status LoadDemoMrv(RegistryService& service, DemoSummary* summary) {
       mrv::Facility facility;
       facility.org_id = org_id;
       facility.name = f.at("name");
+      facility.sector = *mrv::ParseSector(f.value("sector", "power"));
       std::vector<mrv::GeneratingUnit> units;
-      calc::Json units_json = calc::Json::parse(f.at("units").dump());
+      calc::Json units_json = calc::Json::parse(f.value("units", json::array()).dump());
       for (const auto& u : units_json) {
         mrv::GeneratingUnit unit;
         GL_RETURN_IF_ERROR(calc::ReadGeneratingUnit(calc::JsonInput(u, "units[]"), &unit));
         units.push_back(unit);
       }
+      const calc::Json profile = calc::Json::parse(f.value("profile", json(nullptr)).dump());
       mrv::Facility created;
       GL_RETURN_IF_ERROR(DemoStep(service, "facility", [&](WriteContext& ctx) {
-        return CreateFacility(ctx, owner, facility, units, &created);
+        return CreateFacility(ctx, owner, facility, units, profile, &created);
       }));
       facility_ids.push_back(created.id);
       facility_orgs.push_back(org_id);
       summary->facilities++;
+      if (calc::IsIndustrySector(facility.sector)) {
+        // Industrial facilities: one document per month (calc/industry_facility.h).
+        for (const auto& [year_text, months] : f.at("data").items()) {
+          SectorDataWrite write{{}, "form"};
+          for (const auto& m : months) write.months.push_back(calc::Json::parse(m.dump()));
+          std::vector<mrv::StoredSectorMonth> stored;
+          GL_RETURN_IF_ERROR(DemoStep(service, "data " + year_text, [&](WriteContext& ctx) {
+            return PutSectorMonths(ctx, owner, created.id, std::stoi(year_text), write, &stored);
+          }));
+          summary->unit_months += static_cast<int>(stored.size());
+        }
+        continue;
+      }
       for (const auto& [year_text, months] : f.at("data").items()) {
         MonthlyDataWrite write;
         write.channel = "form";

@@ -54,6 +54,7 @@ class SqlStore : public Store {
   Status GetFacility(std::int64_t id, mrv::Facility* out) override;
   Status ListUnits(std::int64_t facility_id, std::vector<mrv::GeneratingUnit>* out) override;
   Status ListUnitMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredUnitMonth>* out) override;
+  Status ListSectorMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredSectorMonth>* out) override;
   Status ListDataVersions(std::int64_t facility_id, int year, std::vector<mrv::DataVersion>* out) override;
   Status ListReports(std::int64_t facility_id, int year, std::vector<mrv::Report>* out) override;
   Status GetCase(std::int64_t facility_id, int year, std::optional<mrv::Case>* out) override;

@@ -16,9 +16,10 @@ std::optional<Decimal> ReadOptDecimal(const SqlRow& r, int column) {
 }
 
 std::string AdjustmentText(const mrv::Adjustment& a) {
-  return nlohmann::json{{"unit_id", a.unit_id}, {"month", a.month}, {"fuel", a.fuel}, {"field", a.field},
-                        {"value_u", a.value.micros()}}
-      .dump();
+  nlohmann::json j{{"unit_id", a.unit_id}, {"month", a.month}, {"fuel", a.fuel}, {"field", a.field},
+                   {"value_u", a.value.micros()}};
+  if (!a.path.empty()) j["path"] = a.path;
+  return j.dump();
 }
 
 std::optional<mrv::Adjustment> ReadAdjustment(const SqlRow& r, int column) {
@@ -30,6 +31,7 @@ std::optional<mrv::Adjustment> ReadAdjustment(const SqlRow& r, int column) {
   a.month = j.value("month", 0);
   a.fuel = j.value("fuel", "");
   a.field = j.value("field", "");
+  a.path = j.value("path", "");
   a.value = Decimal::FromMicros(j.value("value_u", std::int64_t{0}));
   return a;
 }
@@ -61,6 +63,7 @@ mrv::Facility ReadFacility(const SqlRow& r) {
   f.sector = mrv::ParseSector(r.Text(3)).value_or(mrv::Sector::kPower);
   f.region = r.IsNull(4) ? "" : r.Text(4);
   f.created_at_us = r.Int(5);
+  f.profile_json = r.IsNull(6) ? "" : r.Text(6);
   return f;
 }
 
@@ -82,10 +85,12 @@ Status SqlStore::WriteMrv(const MrvBatch& b) {
   };
   for (const mrv::Facility& f : b.facilities) {
     rows.push_back({f.id, f.org_id, f.name, Text(mrv::SectorName(f.sector)),
-                    f.region.empty() ? SqlValue() : SqlValue(f.region), f.created_at_us});
+                    f.region.empty() ? SqlValue() : SqlValue(f.region), f.created_at_us,
+                    f.profile_json.empty() ? SqlValue() : SqlValue(f.profile_json)});
   }
-  GL_RETURN_IF_ERROR(run("INSERT INTO mrv_facilities (id, org_id, name, sector, region, created_at_us) VALUES (?, ?, ?, ?, ?, ?) "
-                         "ON CONFLICT (id) DO UPDATE SET name = excluded.name, region = excluded.region"));
+  GL_RETURN_IF_ERROR(run("INSERT INTO mrv_facilities (id, org_id, name, sector, region, created_at_us, profile) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, "
+                         "region = excluded.region, profile = excluded.profile"));
   for (const auto& [facility_id, u] : b.units) {
     rows.push_back({facility_id, u.id, u.name, Text(mrv::UnitFuelTypeName(u.fuel_type)),
                     std::int64_t{u.circulating_fluidized_bed ? 1 : 0}, u.capacity_mw.micros(),
@@ -124,6 +129,14 @@ Status SqlStore::WriteMrv(const MrvBatch& b) {
   GL_RETURN_IF_ERROR(run(
       "INSERT INTO mrv_fuel_months (facility_id, year, unit_id, month, fuel, consumption_u, ncv_u, ncv_evidence, "
       "carbon_u, carbon_evidence, oxidation_u) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  for (const mrv::StoredSectorMonth& m : b.sector_months) {
+    rows.push_back({m.facility_id, std::int64_t{m.year}, std::int64_t{m.month}, m.body_json, std::int64_t{m.revision},
+                    m.entered_by, m.entered_at_us});
+  }
+  GL_RETURN_IF_ERROR(run(
+      "INSERT INTO mrv_sector_months (facility_id, year, month, body, revision, entered_by, entered_at_us) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (facility_id, year, month) DO UPDATE SET body = excluded.body, "
+      "revision = excluded.revision, entered_by = excluded.entered_by, entered_at_us = excluded.entered_at_us"));
   for (const mrv::DataVersion& v : b.data_versions) {
     rows.push_back({v.id, v.facility_id, std::int64_t{v.year}, v.unit_id, std::int64_t{v.month}, std::int64_t{v.revision},
                     v.channel, v.body_json, v.entered_by, v.entered_at_us});
@@ -195,7 +208,7 @@ Status SqlStore::ListFacilities(const FacilityFilter& filter, std::vector<mrv::F
   std::unique_ptr<Reader> db;
   GL_RETURN_IF_ERROR(Borrow(&db));
   out->clear();
-  std::string sql = "SELECT id, org_id, name, sector, region, created_at_us FROM mrv_facilities WHERE 1 = 1";
+  std::string sql = "SELECT id, org_id, name, sector, region, created_at_us, profile FROM mrv_facilities WHERE 1 = 1";
   SqlParams params;
   if (filter.org_id) {
     sql += " AND org_id = ?";
@@ -217,7 +230,7 @@ Status SqlStore::GetFacility(std::int64_t id, mrv::Facility* out) {
   std::unique_ptr<Reader> db;
   GL_RETURN_IF_ERROR(Borrow(&db));
   bool found = false;
-  GL_RETURN_IF_ERROR((*db)->Exec("SELECT id, org_id, name, sector, region, created_at_us FROM mrv_facilities WHERE id = ?",
+  GL_RETURN_IF_ERROR((*db)->Exec("SELECT id, org_id, name, sector, region, created_at_us, profile FROM mrv_facilities WHERE id = ?",
                                  {id}, [&](const SqlRow& r) {
                                    *out = ReadFacility(r);
                                    found = true;
@@ -242,6 +255,19 @@ Status SqlStore::ListUnits(std::int64_t facility_id, std::vector<mrv::Generating
         u.cooling = r.Text(5) == "air" ? mrv::CoolingMethod::kAir : mrv::CoolingMethod::kWater;
         u.supplies_heat = r.Int(6) != 0;
         out->push_back(u);
+      });
+}
+
+Status SqlStore::ListSectorMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredSectorMonth>* out) {
+  std::unique_ptr<Reader> db;
+  GL_RETURN_IF_ERROR(Borrow(&db));
+  out->clear();
+  return (*db)->Exec(
+      "SELECT month, body, revision, entered_by, entered_at_us FROM mrv_sector_months WHERE facility_id = ? AND year = ? "
+      "ORDER BY month",
+      {facility_id, std::int64_t{year}}, [&](const SqlRow& r) {
+        out->push_back(mrv::StoredSectorMonth{facility_id, year, static_cast<int>(r.Int(0)), r.Text(1),
+                                              static_cast<int>(r.Int(2)), r.Int(3), r.Int(4)});
       });
 }
 

@@ -65,6 +65,7 @@ struct MrvBatch {
   std::vector<mrv::Facility> facilities;
   std::vector<std::pair<std::int64_t, mrv::GeneratingUnit>> units;  // facility id, unit
   std::vector<mrv::StoredUnitMonth> unit_months;
+  std::vector<mrv::StoredSectorMonth> sector_months;
   std::vector<mrv::DataVersion> data_versions;
   std::vector<mrv::Report> reports;
   std::vector<mrv::Case> cases;
@@ -75,7 +76,7 @@ struct MrvBatch {
   std::vector<compliance::PenaltyRecord> penalties;
 
   bool empty() const {
-    return facilities.empty() && units.empty() && unit_months.empty() && data_versions.empty() && reports.empty() &&
+    return facilities.empty() && units.empty() && unit_months.empty() && sector_months.empty() && data_versions.empty() && reports.empty() &&
            cases.empty() && findings.empty() && conflicts.empty() && allocations.empty() && surrenders.empty() &&
            penalties.empty();
   }
@@ -230,6 +231,8 @@ class Store {
   virtual Status ListUnits(std::int64_t facility_id, std::vector<mrv::GeneratingUnit>* out) = 0;
   // The current unit-months of a facility-year with their fuels, by unit and month.
   virtual Status ListUnitMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredUnitMonth>* out) = 0;
+  // The current months of an industrial facility-year, by month.
+  virtual Status ListSectorMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredSectorMonth>* out) = 0;
   virtual Status ListDataVersions(std::int64_t facility_id, int year, std::vector<mrv::DataVersion>* out) = 0;
   virtual Status ListReports(std::int64_t facility_id, int year, std::vector<mrv::Report>* out) = 0;
   virtual Status GetCase(std::int64_t facility_id, int year, std::optional<mrv::Case>* out) = 0;

@@ -73,6 +73,9 @@ class StoreWrapper : public Store {
   Status ListUnitMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredUnitMonth>* out) override {
     return target_->ListUnitMonths(facility_id, year, out);
   }
+  Status ListSectorMonths(std::int64_t facility_id, int year, std::vector<mrv::StoredSectorMonth>* out) override {
+    return target_->ListSectorMonths(facility_id, year, out);
+  }
   Status ListDataVersions(std::int64_t facility_id, int year, std::vector<mrv::DataVersion>* out) override {
     return target_->ListDataVersions(facility_id, year, out);
   }

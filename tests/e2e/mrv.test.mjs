@@ -449,7 +449,9 @@ test('(c) 2025 verification: conflict refused, finding with adjustment, response
   const regPage = await newPage()
   try {
     await uiLogin(regPage, REGULATOR, '/mrv')
-    await waitRows(regPage, 'mrv-facilities', 8)
+    const allFacilities = (await apiOk('GET', '/mrv/facilities', { token: reg.token })).items
+    assert.ok(allFacilities.length >= 8)
+    await waitRows(regPage, 'mrv-facilities', allFacilities.length)
     const cases2024 = (await apiOk('GET', '/mrv/cases?year=2024', { token: reg.token })).items
     const verified = cases2024.filter((c) => c.verified_total_t !== null)
     assert.ok(verified.length > 0)

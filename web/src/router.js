@@ -15,6 +15,10 @@ const routes = [
   { path: '/regulator', name: 'regulator', component: () => import('./views/RegulatorView.vue') },
   { path: '/mrv', name: 'mrv', component: () => import('./views/MrvView.vue') },
   { path: '/mrv/:id(\\d+)', name: 'mrv-facility', component: () => import('./views/MrvFacilityView.vue'), props: true },
+  { path: '/carbon', name: 'carbon', component: () => import('./views/CarbonView.vue') },
+  { path: '/carbon/enterprises/:org(\\d+)', name: 'carbon-enterprise', component: () => import('./views/CarbonEnterpriseView.vue'), props: true },
+  // Public (no sign-in): the disclosure API needs no token.
+  { path: '/disclosure', name: 'disclosure', component: () => import('./views/DisclosureView.vue'), meta: { public: true } },
   { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
 ]
 
