@@ -92,7 +92,11 @@ Result<PenaltyRange> PenaltyFor(quantity_t shortfall_t, const ComplianceRules& r
     out.basis = p.name_zh + ": fine " + p.fine_min_yuan->ToShortString() + "–" + p.fine_max_yuan->ToShortString() + " yuan";
   } else {
     GL_ASSERT(p.price_multiple_min && p.price_multiple_max);
-    if (!average_price_fen || *average_price_fen <= 0) {
+    if (average_price_fen && *average_price_fen <= 0) {
+      return Status::Invalid("out_of_range", "average_price_yuan must be above 0: the average transaction price per tonne",
+                             "average_price_yuan");
+    }
+    if (!average_price_fen) {
       return Status::Invalid("missing_field",
                              "the " + p.name_zh + " sets the fine from the average price of the month before the deadline: "
                                  "give average_price_yuan",

@@ -41,6 +41,22 @@ struct SurrenderRecord {
   time_us created_at_us = 0;
 };
 
+// Differentiated allowances moved from the provincial account to the enterprise's holding
+// account once the cause of the differentiated issuance is gone.
+struct ReleaseRecord {
+  std::int64_t id = 0;
+  OrgId org_id = 0;
+  int year = 0;  // the allocation year of the allowances released
+  std::string instrument;
+  quantity_t quantity = 0;
+  AccountId from_account_id = 0;
+  AccountId to_account_id = 0;
+  EntryId entry_id = 0;
+  std::string reason;
+  UserId created_by = 0;
+  time_us created_at_us = 0;
+};
+
 struct PenaltyRecord {
   std::int64_t id = 0;
   OrgId org_id = 0;

@@ -73,6 +73,26 @@ Status ScopeOf(const Principal& principal, Scope* out) {
   }
 }
 
+// What a surrender form and a penalty dialog need to know of the year's rules.
+Json ComplianceRulesJson(const compliance::ComplianceRules& rules) {
+  const compliance::PenaltyRegime& p = rules.penalty;
+  auto optional = [](const std::optional<Decimal>& d) { return d ? calc::ToJsonNumber(*d) : Json(nullptr); };
+  return Json{{"deadline", rules.deadline},
+              {"cea_vintages", rules.cea_vintages},
+              {"ccer_max_percent", calc::ToJsonNumber(rules.ccer_max_percent)},
+              {"deduct_shortfall_next_year", rules.deduct_shortfall_next_year},
+              {"penalty", Json{{"regime", p.code},
+                               {"name_zh", p.name_zh},
+                               {"fine_min_yuan", optional(p.fine_min_yuan)},
+                               {"fine_max_yuan", optional(p.fine_max_yuan)},
+                               {"price_multiple_min", optional(p.price_multiple_min)},
+                               {"price_multiple_max", optional(p.price_multiple_max)},
+                               {"needs_average_price", p.price_multiple_min.has_value()},
+                               {"tag", p.tag},
+                               {"source", p.source}}},
+              {"source", rules.source}};
+}
+
 Json AllocationRecordJson(const compliance::AllocationRecord& a, bool with_calculation) {
   Json j = {{"id", a.id},
             {"org_id", a.org_id},
@@ -129,6 +149,36 @@ Status MoneyFen(const JsonInput& in, const std::string& name, bool required, std
   return Status::OK();
 }
 
+// ?year= and ?org= of the record lists.
+Status CarbonFilterOf(const HttpRequest& r, CarbonFilter* filter) {
+  if (r.Query("year")) {
+    int year = 0;
+    GL_RETURN_IF_ERROR(YearParam(*r.Query("year"), &year));
+    filter->year = year;
+  }
+  if (r.Query("org")) {
+    const std::string& org = *r.Query("org");
+    if (org.empty() || org.size() > 12 || org.find_first_not_of("0123456789") != std::string::npos) {
+      return Status::Invalid("invalid_field", "org must be an organization id", "org");
+    }
+    filter->org_id = std::stoll(org);
+  }
+  return Status::OK();
+}
+
+Json ReleaseRecordJson(const compliance::ReleaseRecord& r) {
+  return Json{{"id", r.id},
+              {"org_id", r.org_id},
+              {"year", r.year},
+              {"instrument", r.instrument},
+              {"quantity", r.quantity},
+              {"from_account_id", r.from_account_id},
+              {"to_account_id", r.to_account_id},
+              {"entry_id", r.entry_id},
+              {"reason", r.reason},
+              {"created_at", FormatTimestamp(r.created_at_us)}};
+}
+
 }  // namespace
 
 void Api::RegisterCarbonRoutes() {
@@ -155,7 +205,8 @@ void Api::RegisterCarbonRoutes() {
           if (!scope.Allows(i.org_id, i.region)) continue;
           Json item = {{"org_id", i.org_id},     {"org_name", i.org_name},   {"region", i.region},
                        {"ready", i.ready},       {"target_t", i.target_t},   {"issued_t", i.issued_t},
-                       {"to_issue_t", i.to_issue_t}, {"differentiated", i.differentiated}};
+                       {"to_issue_t", i.to_issue_t}, {"differentiated", i.differentiated},
+                       {"parked_t", i.parked_t}};
           if (!i.ready) item["not_ready_reason"] = i.not_ready_reason;
           if (i.differentiated) item["differentiated_reason"] = i.differentiated_reason;
           if (i.ready) item["calculation"] = i.calculation;
@@ -200,6 +251,54 @@ void Api::RegisterCarbonRoutes() {
         }, true);
       });
 
+  Add("POST", v1 + "/carbon/allocations/{year}/release",
+      "Release an enterprise's differentiated allowances from the provincial account: {org_id} (regulator)",
+      [this](const HttpRequest& r, const Params& p) {
+        Principal principal;
+        Status st = Authenticate(r, &principal);
+        int year = 0;
+        if (st.ok()) st = YearParam(p[0], &year);
+        Json body;
+        std::string canonical;
+        if (st.ok()) st = BodyOf(r, &body, &canonical);
+        JsonInput in(body, "");
+        if (st.ok()) st = in.ExpectObject({"org_id"});
+        int org_id = 0;
+        if (st.ok()) st = in.RequiredInt("org_id", 1, 1 << 30, &org_id);
+        if (!st.ok()) return ErrorResponse(st);
+        return RunJob(r, principal, canonical, [=](WriteContext& ctx) {
+          std::vector<compliance::ReleaseRecord> released;
+          Status s = ReleaseDifferentiated(ctx, principal, year, org_id, &released);
+          if (!s.ok()) return ErrorReply(s);
+          Json items = Json::array();
+          for (const compliance::ReleaseRecord& rr : released) items.push_back(ReleaseRecordJson(rr));
+          return Reply{201, Json{{"year", year}, {"items", items}}.dump()};
+        }, true);
+      });
+
+  Add("GET", v1 + "/carbon/releases", "Releases of differentiated allowances; filters year, org",
+      [this](const HttpRequest& r, const Params&) {
+        Principal principal;
+        Status st = Authenticate(r, &principal);
+        Scope scope;
+        if (st.ok()) st = ScopeOf(principal, &scope);
+        CarbonFilter filter;
+        if (st.ok()) st = CarbonFilterOf(r, &filter);
+        std::vector<compliance::ReleaseRecord> records;
+        if (st.ok()) st = service_->store().ListReleases(filter, &records);
+        if (!st.ok()) return ErrorResponse(st);
+        Json items = Json::array();
+        for (const compliance::ReleaseRecord& rr : records) {
+          Organization org;
+          if (!service_->store().GetOrganization(rr.org_id, &org).ok()) continue;
+          if (!scope.Allows(rr.org_id, org.region.value_or(""))) continue;
+          Json item = ReleaseRecordJson(rr);
+          item["org_name"] = org.name_zh;
+          items.push_back(std::move(item));
+        }
+        return JsonOut(200, Json{{"items", items}});
+      });
+
   Add("GET", v1 + "/carbon/allocations", "Allocation records (issuances and claw-backs); filters year, org",
       [this](const HttpRequest& r, const Params&) {
         Principal principal;
@@ -207,19 +306,7 @@ void Api::RegisterCarbonRoutes() {
         Scope scope;
         if (st.ok()) st = ScopeOf(principal, &scope);
         CarbonFilter filter;
-        if (st.ok() && r.Query("year")) {
-          int year = 0;
-          st = YearParam(*r.Query("year"), &year);
-          filter.year = year;
-        }
-        if (st.ok() && r.Query("org")) {
-          const std::string& org = *r.Query("org");
-          if (org.empty() || org.size() > 12 || org.find_first_not_of("0123456789") != std::string::npos) {
-            st = Status::Invalid("invalid_field", "org must be an organization id", "org");
-          } else {
-            filter.org_id = std::stoll(org);
-          }
-        }
+        if (st.ok()) st = CarbonFilterOf(r, &filter);
         std::vector<compliance::AllocationRecord> records;
         if (st.ok()) st = service_->store().ListAllocations(filter, &records);
         if (!st.ok()) return ErrorResponse(st);
@@ -288,6 +375,7 @@ void Api::RegisterCarbonRoutes() {
         };
         return JsonOut(200, Json{{"year", year},
                                  {"deadline", rules.ok() ? Json(rules.value().deadline) : Json(nullptr)},
+                                 {"rules", rules.ok() ? ComplianceRulesJson(rules.value()) : Json(nullptr)},
                                  {"items", items},
                                  {"by_region", totals_json(by_region, "region")},
                                  {"by_industry", totals_json(by_industry, "industry")}});

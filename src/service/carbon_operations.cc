@@ -72,6 +72,18 @@ std::vector<UnitYear> UnitYears(const Json& body, bool electricity_counts) {
   return out;
 }
 
+// Differentiated allowances still held in each provincial account for an enterprise-year.
+std::map<AccountId, quantity_t> Parked(const std::vector<compliance::AllocationRecord>& records,
+                                       const std::vector<compliance::ReleaseRecord>& releases) {
+  std::map<AccountId, quantity_t> parked;
+  for (const compliance::AllocationRecord& a : records) {
+    if (a.differentiated && a.kind != "claw_back") parked[a.account_id] += a.quantity;
+  }
+  for (const compliance::ReleaseRecord& r : releases) parked[r.from_account_id] -= r.quantity;
+  for (const auto& [account, quantity] : parked) GL_ASSERT(quantity >= 0);
+  return parked;
+}
+
 quantity_t NetIssued(const std::vector<compliance::AllocationRecord>& records) {
   quantity_t net = 0;
   for (const compliance::AllocationRecord& a : records) net += a.kind == "claw_back" ? -a.quantity : a.quantity;
@@ -286,6 +298,9 @@ Status ComputeAllocations(Store& store, int year, AllocationKind kind, const std
     std::vector<compliance::AllocationRecord> records;
     GL_RETURN_IF_ERROR(store.ListAllocations(CarbonFilter{year, org_id}, &records));
     item.issued_t = NetIssued(records);
+    std::vector<compliance::ReleaseRecord> releases;
+    GL_RETURN_IF_ERROR(store.ListReleases(CarbonFilter{year, org_id}, &releases));
+    for (const auto& [account, quantity] : Parked(records, releases)) item.parked_t += quantity;
     const bool power = std::any_of(org_facilities.begin(), org_facilities.end(),
                                    [](const mrv::Facility& f) { return f.sector == mrv::Sector::kPower; });
     const bool industry = std::any_of(org_facilities.begin(), org_facilities.end(),
@@ -387,6 +402,77 @@ Status IssueAllocations(WriteContext& ctx, const Principal& principal, int year,
   }
   ctx.Audit(principal.user.id, "carbon.allocation.issue", std::to_string(year),
             Json{{"kind", kind == AllocationKind::kPre ? "pre" : "final"}, {"records", issued->size()}}.dump());
+  return Status::OK();
+}
+
+Status ReleaseDifferentiated(WriteContext& ctx, const Principal& principal, int year, OrgId org_id,
+                             std::vector<compliance::ReleaseRecord>* released) {
+  GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kRegulator}, "release differentiated allowances"));
+  released->clear();
+  Organization org;
+  Status st = ctx.store().GetOrganization(org_id, &org);
+  if (st.IsNotFound()) return Status::Invalid("not_found", "organization " + std::to_string(org_id) + " does not exist", "org_id");
+  GL_RETURN_IF_ERROR(st);
+  std::vector<compliance::AllocationRecord> records;
+  GL_RETURN_IF_ERROR(ctx.store().ListAllocations(CarbonFilter{year, org_id}, &records));
+  std::vector<compliance::ReleaseRecord> releases;
+  GL_RETURN_IF_ERROR(ctx.store().ListReleases(CarbonFilter{year, org_id}, &releases));
+  std::map<AccountId, quantity_t> parked = Parked(records, releases);
+  quantity_t total = 0;
+  for (const auto& [account, quantity] : parked) total += quantity;
+  if (total == 0) {
+    return Status::Conflict("nothing_parked", "no differentiated " + std::to_string(year) + " allowances of " + org.name_zh +
+                                                  " are held in the provincial account");
+  }
+  // The cause must be gone: the previous year settled, the holding account open.
+  const std::string today = FormatTimestamp(ctx.now()).substr(0, 10);
+  std::vector<ComplianceRow> previous;
+  Status prev = ComplianceStatus(ctx.store(), year - 1, today, &previous);
+  if (!prev.ok() && !prev.IsNotFound() && prev.code() != "no_rule") return prev;
+  for (const ComplianceRow& row : previous) {
+    if (row.org_id == org_id && row.outstanding_t > 0 && row.standing == compliance::Standing::kOverdue) {
+      return Status::Conflict("still_unsettled", org.name_zh + " still owes " + std::to_string(row.outstanding_t) +
+                                                     " t for " + std::to_string(year - 1) + "; surrender them first");
+    }
+  }
+  const Account* holding = nullptr;
+  GL_RETURN_IF_ERROR(HoldingAccount(ctx, org_id, &holding));
+  if (holding->status != AccountStatus::kOpen) {
+    return Status::Conflict("account_frozen", "the holding account " + std::to_string(holding->id) + " of " + org.name_zh +
+                                                  " is frozen; unfreeze it before releasing");
+  }
+  MrvIds ids;
+  GL_RETURN_IF_ERROR(ctx.store().GetMrvIds(&ids));
+  const std::string instrument = "CEA-" + std::to_string(year);
+  for (const auto& [account, quantity] : parked) {
+    if (quantity == 0) continue;
+    compliance::ReleaseRecord record;
+    record.id = ++ids.release;
+    record.org_id = org_id;
+    record.year = year;
+    record.instrument = instrument;
+    record.quantity = quantity;
+    record.from_account_id = account;
+    record.to_account_id = holding->id;
+    record.reason = std::to_string(year - 1) + " settled and holding account open";
+    record.created_by = principal.user.id;
+    record.created_at_us = ctx.now();
+    Movement movement;
+    movement.kind = EntryKind::kTransfer;
+    movement.from_account = account;
+    movement.to_account = holding->id;
+    movement.instrument = instrument;
+    movement.quantity = quantity;
+    movement.memo = std::to_string(year) + "年度差异化发放配额释放 release of differentiated allowances — " + org.name_zh +
+                    "; release record " + std::to_string(record.id);
+    Entry entry;
+    GL_RETURN_IF_ERROR(ApplyMovement(ctx, principal, movement, &entry));
+    record.entry_id = entry.id;
+    ctx.mrv().releases.push_back(record);
+    released->push_back(record);
+  }
+  ctx.Audit(principal.user.id, "carbon.allocation.release", std::to_string(year) + "/org:" + std::to_string(org_id),
+            Json{{"records", released->size()}, {"quantity", total}}.dump());
   return Status::OK();
 }
 

@@ -36,6 +36,7 @@ struct AllocationPlanItem {
   quantity_t to_issue_t = 0;  // target − issued: > 0 issue, < 0 claw back
   bool differentiated = false;
   std::string differentiated_reason;
+  quantity_t parked_t = 0;    // differentiated allowances of the year still in the provincial account
   calc::Json calculation;     // the power-allocation result, or the industry allocation's, with its inputs
 };
 
@@ -47,6 +48,12 @@ Status ComputeAllocations(Store& store, int year, AllocationKind kind, const std
 // journal entry each; enterprises with nothing to move are skipped.
 Status IssueAllocations(WriteContext& ctx, const Principal& principal, int year, AllocationKind kind,
                         const std::vector<OrgId>& only_orgs, std::vector<compliance::AllocationRecord>* issued);
+
+// Releases the enterprise's differentiated allowances of `year` from the provincial account to its
+// holding account, once the cause is gone: the previous year is settled and the holding account is
+// open. One journal entry per provincial account that holds them.
+Status ReleaseDifferentiated(WriteContext& ctx, const Principal& principal, int year, OrgId org_id,
+                             std::vector<compliance::ReleaseRecord>* released);
 
 struct ComplianceRow {
   OrgId org_id = 0;

@@ -65,6 +65,7 @@ class SqlStore : public Store {
   Status ListAllocations(const CarbonFilter& filter, std::vector<compliance::AllocationRecord>* out) override;
   Status ListSurrenders(const CarbonFilter& filter, std::vector<compliance::SurrenderRecord>* out) override;
   Status ListPenalties(const CarbonFilter& filter, std::vector<compliance::PenaltyRecord>* out) override;
+  Status ListReleases(const CarbonFilter& filter, std::vector<compliance::ReleaseRecord>* out) override;
 
  private:
   // A pooled reader connection, returned to the pool when it goes out of scope.

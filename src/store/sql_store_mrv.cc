@@ -199,9 +199,16 @@ Status SqlStore::WriteMrv(const MrvBatch& b) {
     rows.push_back({p.id, p.org_id, std::int64_t{p.year}, p.shortfall_t, p.amount_fen, p.deduction_t, p.basis, p.decided_by,
                     p.decided_at_us});
   }
-  return run(
+  GL_RETURN_IF_ERROR(run(
       "INSERT INTO carbon_penalties (id, org_id, year, shortfall_t, amount_fen, deduction_t, basis, decided_by, "
-      "decided_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "decided_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  for (const compliance::ReleaseRecord& r : b.releases) {
+    rows.push_back({r.id, r.org_id, std::int64_t{r.year}, r.instrument, r.quantity, r.from_account_id, r.to_account_id,
+                    r.entry_id, r.reason, r.created_by, r.created_at_us});
+  }
+  return run(
+      "INSERT INTO carbon_releases (id, org_id, year, instrument, quantity, from_account_id, to_account_id, entry_id, "
+      "reason, created_by, created_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 }
 
 Status SqlStore::ListFacilities(const FacilityFilter& filter, std::vector<mrv::Facility>* out) {
@@ -445,7 +452,8 @@ Status SqlStore::GetMrvIds(MrvIds* out) {
   return (*db)->Exec(
       "SELECT (SELECT COALESCE(MAX(id), 0) FROM mrv_facilities), (SELECT COALESCE(MAX(id), 0) FROM mrv_findings), "
       "(SELECT COALESCE(MAX(id), 0) FROM mrv_data_versions), (SELECT COALESCE(MAX(id), 0) FROM carbon_allocations), "
-      "(SELECT COALESCE(MAX(id), 0) FROM carbon_surrenders), (SELECT COALESCE(MAX(id), 0) FROM carbon_penalties)",
+      "(SELECT COALESCE(MAX(id), 0) FROM carbon_surrenders), (SELECT COALESCE(MAX(id), 0) FROM carbon_penalties), "
+      "(SELECT COALESCE(MAX(id), 0) FROM carbon_releases)",
       {}, [&](const SqlRow& r) {
         out->facility = r.Int(0);
         out->finding = r.Int(1);
@@ -453,6 +461,7 @@ Status SqlStore::GetMrvIds(MrvIds* out) {
         out->allocation = r.Int(3);
         out->surrender = r.Int(4);
         out->penalty = r.Int(5);
+        out->release = r.Int(6);
       });
 }
 
@@ -528,6 +537,21 @@ Status SqlStore::ListPenalties(const CarbonFilter& filter, std::vector<complianc
       params, [&](const SqlRow& r) {
         out->push_back({r.Int(0), r.Int(1), static_cast<int>(r.Int(2)), r.Int(3), r.Int(4), r.Int(5), r.Text(6), r.Int(7),
                         r.Int(8)});
+      });
+}
+
+Status SqlStore::ListReleases(const CarbonFilter& filter, std::vector<compliance::ReleaseRecord>* out) {
+  std::unique_ptr<Reader> db;
+  GL_RETURN_IF_ERROR(Borrow(&db));
+  out->clear();
+  SqlParams params;
+  const std::string where = CarbonWhere(filter, &params);
+  return (*db)->Exec(
+      "SELECT id, org_id, year, instrument, quantity, from_account_id, to_account_id, entry_id, reason, created_by, "
+      "created_at_us FROM carbon_releases" + where + " ORDER BY id",
+      params, [&](const SqlRow& r) {
+        out->push_back({r.Int(0), r.Int(1), static_cast<int>(r.Int(2)), r.Text(3), r.Int(4), r.Int(5), r.Int(6), r.Int(7),
+                        r.Text(8), r.Int(9), r.Int(10)});
       });
 }
 

@@ -74,11 +74,12 @@ struct MrvBatch {
   std::vector<compliance::AllocationRecord> allocations;
   std::vector<compliance::SurrenderRecord> surrenders;
   std::vector<compliance::PenaltyRecord> penalties;
+  std::vector<compliance::ReleaseRecord> releases;
 
   bool empty() const {
     return facilities.empty() && units.empty() && unit_months.empty() && sector_months.empty() && data_versions.empty() && reports.empty() &&
            cases.empty() && findings.empty() && conflicts.empty() && allocations.empty() && surrenders.empty() &&
-           penalties.empty();
+           penalties.empty() && releases.empty();
   }
 };
 
@@ -104,6 +105,7 @@ struct MrvIds {
   std::int64_t allocation = 0;
   std::int64_t surrender = 0;
   std::int64_t penalty = 0;
+  std::int64_t release = 0;
 };
 
 // Carbon market records of a year, optionally of one organization.
@@ -243,6 +245,7 @@ class Store {
   virtual Status ListAllocations(const CarbonFilter& filter, std::vector<compliance::AllocationRecord>* out) = 0;
   virtual Status ListSurrenders(const CarbonFilter& filter, std::vector<compliance::SurrenderRecord>* out) = 0;
   virtual Status ListPenalties(const CarbonFilter& filter, std::vector<compliance::PenaltyRecord>* out) = 0;
+  virtual Status ListReleases(const CarbonFilter& filter, std::vector<compliance::ReleaseRecord>* out) = 0;
 };
 
 // Opens the store named by a URL: "sqlite:PATH" (or a path ending in .db) or "postgresql://…".

@@ -100,6 +100,9 @@ class StoreWrapper : public Store {
   Status ListPenalties(const CarbonFilter& filter, std::vector<compliance::PenaltyRecord>* out) override {
     return target_->ListPenalties(filter, out);
   }
+  Status ListReleases(const CarbonFilter& filter, std::vector<compliance::ReleaseRecord>* out) override {
+    return target_->ListReleases(filter, out);
+  }
 };
 
 }  // namespace greenloop

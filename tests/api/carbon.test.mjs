@@ -154,6 +154,42 @@ describe('carbon market: allocation, surrender, penalties, disclosure', () => {
     assertError(await h.api('POST', '/carbon/penalties', { token: reg, body: { ...base, amount_yuan: 600000 } }), 409, 'duplicate');
   });
 
+  it('differentiated 2025 allowances are released to the enterprise once 2024 is settled, once', async () => {
+    const preview = expectStatus(await h.api('GET', '/carbon/allocations/2025/preview?kind=pre', { token: reg }), 200).items;
+    const parked = preview.find((i) => i.org_id === powerOrg).parked_t;
+    const records = expectStatus(await h.api('GET', `/carbon/allocations?year=2025&org=${powerOrg}`, { token: reg }), 200).items;
+    assert.equal(parked, records.filter((a) => a.differentiated).reduce((s, a) => s + a.quantity, 0));
+    assert.ok(parked > 0);
+    // 1,000 t of 2024 are still owed: the cause of the differentiated issuance is not gone.
+    assertError(await h.api('POST', '/carbon/allocations/2025/release', { token: reg, body: { org_id: powerOrg } }), 409, 'still_unsettled');
+    assertError(await h.api('POST', '/carbon/allocations/2025/release', { token: power, body: { org_id: powerOrg } }), 403, 'forbidden');
+    assertError(await h.api('POST', '/carbon/allocations/2025/release', { token: reg, body: { org_id: 'x' } }), 400, null, { field: 'org_id' });
+    // The compliance view carries the year's rules for forms.
+    const status = expectStatus(await h.api('GET', '/carbon/compliance/2024', { token: power }), 200);
+    assert.ok(status.rules.cea_vintages.includes(2024));
+    assert.equal(status.rules.penalty.needs_average_price, true);
+    const owed = status.items.find((r) => r.org_id === powerOrg).outstanding_t;
+    assert.ok(await holding(powerAccount, 'CEA-2024') >= owed);
+    expectStatus(await h.api('POST', '/carbon/surrenders', { token: power, body: { year: 2024, account: powerAccount, instrument: 'CEA-2024', quantity: owed } }), 201);
+
+    const reserveAccount = records.find((a) => a.differentiated).account_id;
+    const [before, reserveBefore] = [await holding(powerAccount, 'CEA-2025'), await holding(reserveAccount, 'CEA-2025')];
+    const released = expectStatus(await h.api('POST', '/carbon/allocations/2025/release', { token: reg, body: { org_id: powerOrg } }), 201);
+    assert.equal(released.items.length, 1);
+    assert.equal(released.items[0].quantity, parked);
+    assert.equal(released.items[0].to_account_id, powerAccount);
+    assert.equal(await holding(powerAccount, 'CEA-2025'), before + parked);
+    assert.equal(await holding(reserveAccount, 'CEA-2025'), reserveBefore - parked);
+    const entry = expectStatus(await h.api('GET', `/journal/${released.items[0].entry_id}`, { token: power }), 200);
+    assert.equal(entry.kind, 'transfer');
+    assertError(await h.api('POST', '/carbon/allocations/2025/release', { token: reg, body: { org_id: powerOrg } }), 409, 'nothing_parked');
+    const after = expectStatus(await h.api('GET', '/carbon/allocations/2025/preview?kind=pre', { token: reg }), 200).items;
+    assert.equal(after.find((i) => i.org_id === powerOrg).parked_t, 0);
+    assert.deepEqual(expectStatus(await h.api('GET', '/carbon/releases?year=2025', { token: power }), 200).items.map((r) => r.id),
+      [released.items[0].id]);
+    assert.equal(expectStatus(await h.api('GET', '/carbon/releases?year=2025', { token: alu }), 200).items.length, 0);
+  });
+
   it('verified emissions are published without signing in, also as CSV open data', async () => {
     const res = await fetch(`${h.baseUrl}/api/v1/public/disclosures?year=2024`);
     assert.equal(res.status, 200);
@@ -163,7 +199,10 @@ describe('carbon market: allocation, surrender, penalties, disclosure', () => {
     assert.deepEqual(body.items.map((i) => i.facility_id).sort(), confirmed.map((c) => c.facility_id).sort(),
       'every confirmed 2024 report, and only those');
     const mine = body.items.find((i) => i.org_id === powerOrg);
-    assert.equal(mine.compliance, 'overdue');
+    const standing = expectStatus(await h.api('GET', '/carbon/compliance/2024', { token: reg }), 200).items
+      .find((r) => r.org_id === powerOrg).standing;
+    assert.equal(mine.compliance, standing);
+    assert.equal(standing, 'compliant', 'settled in full (late) before this test');
     const bytes = Buffer.from(await (await fetch(`${h.baseUrl}/api/v1/public/disclosures?year=2024&format=csv`)).arrayBuffer());
     assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM, so that spreadsheet programs read UTF-8');
     const csv = bytes.subarray(3).toString('utf8');

@@ -72,6 +72,10 @@ TEST(ComplianceTest, PenaltiesFollowTheRulesInForceAtTheDeadline) {
   Result<PenaltyRange> no_price = PenaltyFor(10, Rules(2024), std::nullopt);
   ASSERT_FALSE(no_price.ok());
   EXPECT_EQ(no_price.status().field(), "average_price_yuan");
+  Result<PenaltyRange> zero_price = PenaltyFor(10, Rules(2024), 0);
+  ASSERT_FALSE(zero_price.ok());
+  EXPECT_EQ(zero_price.status().code(), "out_of_range");
+  EXPECT_EQ(zero_price.status().field(), "average_price_yuan");
   EXPECT_EQ(PenaltyFor(0, Rules(2024), std::nullopt).value().max_fen, 0);
 }
 
