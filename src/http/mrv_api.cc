@@ -286,20 +286,20 @@ void Api::RegisterMrvRoutes() {
 
   // `source_rows` (uploads): the sheet rows of each unit-month, so that an error about months[i]
   // names the rows the official can find.
-  auto put_months = [this](const HttpRequest& r, const Principal& principal, std::int64_t id, int year,
-                           MonthlyDataWrite write, const std::string& canonical, std::vector<std::string> source_rows) {
+  auto relabel = [](const Status& s, const std::vector<std::string>& source_rows) {
+    if (s.ok() || source_rows.empty() || s.field().rfind("months[", 0) != 0) return s;
+    const size_t close = s.field().find(']');
+    const size_t index = std::stoul(s.field().substr(7, close - 7));
+    if (index >= source_rows.size()) return s;
+    const std::string rest = close + 1 < s.field().size() ? s.field().substr(close + 2) : "";
+    return s.Restated(source_rows[index] + (rest.empty() ? "" : ", " + rest) + ": " + s.message(),
+                      source_rows[index] + (rest.empty() ? "" : "." + rest));
+  };
+  auto put_months = [this, relabel](const HttpRequest& r, const Principal& principal, std::int64_t id, int year,
+                                    MonthlyDataWrite write, const std::string& canonical, std::vector<std::string> source_rows) {
     return RunJob(r, principal, canonical, [=](WriteContext& ctx) {
       std::vector<mrv::StoredUnitMonth> stored;
-      Status s = PutMonthlyData(ctx, principal, id, year, write, &stored);
-      if (!s.ok() && !source_rows.empty() && s.field().rfind("months[", 0) == 0) {
-        size_t close = s.field().find(']');
-        size_t index = std::stoul(s.field().substr(7, close - 7));
-        if (index < source_rows.size()) {
-          std::string rest = close + 1 < s.field().size() ? s.field().substr(close + 2) : "";
-          s = Status::Invalid(s.code(), source_rows[index] + (rest.empty() ? "" : ", " + rest) + ": " + s.message(),
-                              source_rows[index] + (rest.empty() ? "" : "." + rest));
-        }
-      }
+      Status s = relabel(PutMonthlyData(ctx, principal, id, year, write, &stored), source_rows);
       if (!s.ok()) return ErrorReply(s);
       Json items = Json::array();
       for (const mrv::StoredUnitMonth& m : stored) {
@@ -309,8 +309,22 @@ void Api::RegisterMrvRoutes() {
     }, true);
   };
 
+  // Industrial facilities: the same, with one document per month.
+  auto put_sector_months = [this, relabel](const HttpRequest& r, const Principal& principal, std::int64_t id, int year,
+                                           SectorDataWrite write, const std::string& canonical,
+                                           std::vector<std::string> source_rows) {
+    return RunJob(r, principal, canonical, [=](WriteContext& ctx) {
+      std::vector<mrv::StoredSectorMonth> stored;
+      Status s = PutSectorMonths(ctx, principal, id, year, write, &stored);
+      if (!s.ok()) return ErrorReply(relabel(s, source_rows));
+      Json items = Json::array();
+      for (const mrv::StoredSectorMonth& m : stored) items.push_back({{"month", m.month}, {"revision", m.revision}});
+      return JsonReplyOf(200, Json{{"facility_id", id}, {"year", year}, {"channel", write.channel}, {"stored", items}});
+    }, true);
+  };
+
   Add("PUT", v1 + "/facilities/{id}/data/{year}", "Enter or correct monthly data (each month a new revision)",
-      [this, put_months](const HttpRequest& r, const Params& p) {
+      [this, put_months, put_sector_months](const HttpRequest& r, const Params& p) {
         Principal principal;
         Status st = Authenticate(r, &principal);
         std::int64_t id = 0;
@@ -333,15 +347,7 @@ void Api::RegisterMrvRoutes() {
         if (st.ok()) st = VisibleFacility(service_->store(), principal, id, &facility);
         if (st.ok() && calc::IsIndustrySector(facility.sector)) {
           SectorDataWrite sector_write{{body["months"].begin(), body["months"].end()}, write.channel};
-          return RunJob(r, principal, canonical, [=](WriteContext& ctx) {
-            std::vector<mrv::StoredSectorMonth> stored;
-            Status s = PutSectorMonths(ctx, principal, id, year, sector_write, &stored);
-            if (!s.ok()) return ErrorReply(s);
-            Json items = Json::array();
-            for (const mrv::StoredSectorMonth& m : stored) items.push_back({{"month", m.month}, {"revision", m.revision}});
-            return JsonReplyOf(200, Json{{"facility_id", id}, {"year", year}, {"channel", sector_write.channel},
-                                         {"stored", items}});
-          }, true);
+          return put_sector_months(r, principal, id, year, std::move(sector_write), canonical, {});
         }
         for (size_t i = 0; st.ok() && i < months.size(); ++i) {
           mrv::UnitMonth month;
@@ -355,7 +361,7 @@ void Api::RegisterMrvRoutes() {
 
   Add("POST", v1 + "/facilities/{id}/data/{year}/upload",
       "Upload monthly data as CSV (text/csv) or XLSX in the published template; ?file=NAME",
-      [this, put_months](const HttpRequest& r, const Params& p) {
+      [this, put_months, put_sector_months](const HttpRequest& r, const Params& p) {
         Principal principal;
         Status st = Authenticate(r, &principal);
         std::int64_t id = 0;
@@ -371,10 +377,12 @@ void Api::RegisterMrvRoutes() {
         mrv::Facility facility;
         if (st.ok()) st = VisibleFacility(service_->store(), principal, id, &facility);
         if (st.ok() && calc::IsIndustrySector(facility.sector)) {
-          st = Status::Refused("not_supported",
-                               "the upload template is for power facilities; enter an industrial facility's months "
-                               "by form or with PUT …/data/{year}",
-                               "file");
+          SectorDataWrite sector_write;
+          sector_write.channel = "upload:" + file;
+          std::vector<std::string> rows;
+          st = ParseSectorUpload(facility.sector, r.Header("content-type"), r.body, &sector_write.months, &rows);
+          if (!st.ok()) return ErrorResponse(st);
+          return put_sector_months(r, principal, id, year, std::move(sector_write), Sha256Hex(r.body) + "\n" + file, rows);
         }
         if (st.ok()) st = ParseMonthlyUpload(r.Header("content-type"), r.body, &write.months, &write.bodies_json, &source_rows);
         if (!st.ok()) return ErrorResponse(st);
@@ -383,11 +391,29 @@ void Api::RegisterMrvRoutes() {
         return put_months(r, principal, id, year, std::move(write), canonical, source_rows);
       });
 
-  Add("GET", v1 + "/template.csv", "The monthly-data upload template (CSV, no auth)", [](const HttpRequest&, const Params&) {
-    return HttpResponse{200, MonthlyTemplateCsv(), "text/csv; charset=utf-8"};
-  });
-  Add("GET", v1 + "/template.xlsx", "The monthly-data upload template (XLSX, no auth)", [](const HttpRequest&, const Params&) {
-    Result<std::string> xlsx = MonthlyTemplateXlsx();
+  // ?sector=steel|aluminium|cement gives the industrial sectors' long template; power is the default.
+  auto template_sector = [](const HttpRequest& r, mrv::Sector* sector) {
+    *sector = mrv::Sector::kPower;
+    if (!r.Query("sector")) return Status::OK();
+    std::optional<mrv::Sector> parsed = mrv::ParseSector(*r.Query("sector"));
+    if (!parsed) return Status::Invalid("invalid_field", "sector is power, steel, aluminium or cement", "sector");
+    *sector = *parsed;
+    return Status::OK();
+  };
+  Add("GET", v1 + "/template.csv", "The monthly-data upload template (CSV, no auth; ?sector=)",
+      [template_sector](const HttpRequest& r, const Params&) {
+        mrv::Sector sector;
+        Status st = template_sector(r, &sector);
+        if (!st.ok()) return ErrorResponse(st);
+        return HttpResponse{200, sector == mrv::Sector::kPower ? MonthlyTemplateCsv() : SectorTemplateCsv(sector),
+                            "text/csv; charset=utf-8"};
+      });
+  Add("GET", v1 + "/template.xlsx", "The monthly-data upload template (XLSX, no auth; ?sector=)",
+      [template_sector](const HttpRequest& r, const Params&) {
+    mrv::Sector sector;
+    Status st = template_sector(r, &sector);
+    if (!st.ok()) return ErrorResponse(st);
+    Result<std::string> xlsx = sector == mrv::Sector::kPower ? MonthlyTemplateXlsx() : SectorTemplateXlsx(sector);
     if (!xlsx.ok()) return ErrorResponse(xlsx.status());
     return HttpResponse{200, xlsx.value(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
   });

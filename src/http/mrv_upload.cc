@@ -1,6 +1,7 @@
 #include "http/mrv_upload.h"
 
 #include <map>
+#include <tuple>
 
 #include "calc/power_calculators.h"
 #include "io/csv.h"
@@ -35,10 +36,8 @@ std::string RowLabel(const std::vector<int>& rows) {
   return "rows " + std::to_string(rows.front()) + "–" + std::to_string(rows.back());
 }
 
-}  // namespace
-
-Status ParseMonthlyUpload(const std::string& content_type, const std::string& body, std::vector<mrv::UnitMonth>* months,
-                          std::vector<std::string>* bodies_json, std::vector<std::string>* source_rows) {
+// The upload's table: CSV or XLSX by Content-Type, or by the bytes when the type is generic.
+Status ReadUploadTable(const std::string& content_type, const std::string& body, Table* out) {
   if (body.empty()) return Status::Invalid("missing_field", "the upload is empty", "body");
   const bool xlsx = content_type.find("spreadsheetml") != std::string::npos ||
                     (content_type.find("text/csv") == std::string::npos && LooksLikeZip(body));
@@ -49,27 +48,54 @@ Status ParseMonthlyUpload(const std::string& content_type, const std::string& bo
   }
   Result<Table> parsed = xlsx ? ReadXlsx(body) : ParseCsv(body);
   if (!parsed.ok()) return parsed.status();
-  const Table& table = parsed.value();
-  std::map<std::string, size_t> column;
-  for (const std::string& name : kColumns) {
-    if (auto index = FindColumn(table, name)) column[name] = *index;
+  *out = std::move(parsed.value());
+  if (out->rows.empty()) return Status::Invalid("missing_field", "the sheet has no data rows", "rows");
+  if (out->rows.size() > 20'000) return Status::Invalid("out_of_range", "at most 20,000 rows per upload", "rows");
+  return Status::OK();
+}
+
+// Where each template column is; every required one present, no column outside the template.
+Status MapColumns(const Table& table, const std::vector<std::string>& columns, const std::vector<std::string>& required,
+                  const std::string& template_path, std::map<std::string, size_t>* out) {
+  for (const std::string& name : columns) {
+    if (auto index = FindColumn(table, name)) (*out)[name] = *index;
   }
-  for (const std::string& name : kRequired) {
-    if (!column.count(name)) {
-      return Status::Invalid("missing_column", "the sheet has no column '" + name + "'; use the template (/api/v1/mrv/template.xlsx)",
+  for (const std::string& name : required) {
+    if (!out->count(name)) {
+      return Status::Invalid("missing_column", "the sheet has no column '" + name + "'; use the template (" + template_path + ")",
                              name);
     }
   }
   for (size_t c = 0; c < table.header.size(); ++c) {
     bool known = false;
-    for (const std::string& name : kColumns) known = known || FindColumn(table, name) == c;
+    for (const std::string& name : columns) known = known || FindColumn(table, name) == c;
     if (!known && !table.header[c].empty()) {
       return Status::Invalid("unknown_column", "unknown column '" + table.header[c] + "'; the template's columns are fixed",
                              table.header[c]);
     }
   }
-  if (table.rows.empty()) return Status::Invalid("missing_field", "the sheet has no data rows", "rows");
-  if (table.rows.size() > 20'000) return Status::Invalid("out_of_range", "at most 20,000 rows per upload", "rows");
+  return Status::OK();
+}
+
+// A month 1–12 in a cell, or an error naming the row.
+Status ParseMonthCell(const std::string& text, const std::string& where, int* month) {
+  std::optional<Decimal> value = Decimal::Parse(text);
+  if (!value || value->micros() % Decimal::kOne != 0 || value->micros() < Decimal::kOne ||
+      value->micros() > 12 * Decimal::kOne) {
+    return Status::Invalid("out_of_range", where + ", column month: '" + text + "' is not a month 1–12", where + ".month");
+  }
+  *month = static_cast<int>(value->micros() / Decimal::kOne);
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ParseMonthlyUpload(const std::string& content_type, const std::string& body, std::vector<mrv::UnitMonth>* months,
+                          std::vector<std::string>* bodies_json, std::vector<std::string>* source_rows) {
+  Table table;
+  GL_RETURN_IF_ERROR(ReadUploadTable(content_type, body, &table));
+  std::map<std::string, size_t> column;
+  GL_RETURN_IF_ERROR(MapColumns(table, kColumns, kRequired, "/api/v1/mrv/template.xlsx", &column));
 
   // Group rows into unit-months in order of first appearance.
   std::map<std::pair<std::string, std::string>, size_t> group_of;
@@ -101,17 +127,14 @@ Status ParseMonthlyUpload(const std::string& content_type, const std::string& bo
     const std::string unit_id = cell(i, "unit_id");
     const std::string month_text = cell(i, "month");
     if (unit_id.empty()) return Status::Invalid("missing_field", where + ", column unit_id: a value is required", where + ".unit_id");
-    std::optional<Decimal> month = Decimal::Parse(month_text);
-    if (!month || month->micros() % Decimal::kOne != 0 || month->micros() < Decimal::kOne ||
-        month->micros() > 12 * Decimal::kOne) {
-      return Status::Invalid("out_of_range", where + ", column month: '" + month_text + "' is not a month 1–12", where + ".month");
-    }
-    auto key = std::make_pair(unit_id, month->ToShortString());
+    int month = 0;
+    GL_RETURN_IF_ERROR(ParseMonthCell(month_text, where, &month));
+    auto key = std::make_pair(unit_id, std::to_string(month));
     std::vector<std::string> month_cells;
     for (const std::string& name : kMonthColumns) month_cells.push_back(cell(i, name));
     auto found = group_of.find(key);
     if (found == group_of.end()) {
-      calc::Json m = {{"unit_id", unit_id}, {"month", month->micros() / Decimal::kOne}};
+      calc::Json m = {{"unit_id", unit_id}, {"month", month}};
       GL_RETURN_IF_ERROR(number("generation_mwh", true, &m, "generation_mwh"));
       GL_RETURN_IF_ERROR(number("supply_mwh", true, &m, "supply_mwh"));
       GL_RETURN_IF_ERROR(number("heat_supplied_gj", false, &m, "heat_supplied_gj"));
@@ -187,6 +210,193 @@ Result<std::string> MonthlyTemplateXlsx() {
   notes.name = "说明 notes";
   notes.header = {"说明 / notes"};
   for (const std::string& line : kNotes) notes.rows.push_back({line});
+  return WriteXlsx({data, notes});
+}
+
+namespace {
+
+const std::vector<std::string> kSectorColumns = {"month", "part", "section", "item", "field", "value", "evidence"};
+const std::vector<std::string> kSectorRequired = {"month", "field", "value"};
+
+// The list sections a row may name, with the key of an item's code in the document.
+const std::map<std::string, std::string> kSections = {{"fuels", "fuel"},
+                                                      {"carbonates", "material"},
+                                                      {"carbon_inputs", "material"},
+                                                      {"carbon_products", "material"},
+                                                      {"alternative_materials", "material"}};
+
+// Where a part (a cement line, a steel captive power unit) sits in the month document.
+struct PartKeys {
+  const char* list = nullptr;  // "lines", "power_units"
+  const char* id = nullptr;    // "line_id", "id"
+};
+PartKeys PartsOf(mrv::Sector sector) {
+  if (sector == mrv::Sector::kCement) return {"lines", "line_id"};
+  if (sector == mrv::Sector::kSteel) return {"power_units", "id"};
+  return {};
+}
+
+// The object an item's code names in a list, appended at its first row.
+calc::Json& ItemIn(calc::Json& list, const std::string& code_key, const std::string& code) {
+  for (calc::Json& item : list) {
+    if (item[code_key] == code) return item;
+  }
+  list.push_back(calc::Json{{code_key, code}});
+  return list.back();
+}
+
+}  // namespace
+
+Status ParseSectorUpload(mrv::Sector sector, const std::string& content_type, const std::string& body,
+                         std::vector<calc::Json>* months, std::vector<std::string>* source_rows) {
+  GL_ASSERT(sector != mrv::Sector::kPower);
+  Table table;
+  GL_RETURN_IF_ERROR(ReadUploadTable(content_type, body, &table));
+  std::map<std::string, size_t> column;
+  const std::string template_path = std::string("/api/v1/mrv/template.xlsx?sector=") + mrv::SectorName(sector);
+  GL_RETURN_IF_ERROR(MapColumns(table, kSectorColumns, kSectorRequired, template_path, &column));
+  auto cell = [&](size_t row, const std::string& name) -> std::string {
+    auto it = column.find(name);
+    return it == column.end() ? "" : table.rows[row][it->second];
+  };
+  const PartKeys parts = PartsOf(sector);
+  std::map<int, calc::Json> documents;  // by month
+  std::map<int, std::vector<int>> rows_of;
+  std::map<std::tuple<int, std::string, std::string, std::string, std::string>, int> first_row;
+  for (size_t i = 0; i < table.rows.size(); ++i) {
+    const int row_number = table.row_numbers[i];
+    const std::string where = "row " + std::to_string(row_number);
+    int month = 0;
+    GL_RETURN_IF_ERROR(ParseMonthCell(cell(i, "month"), where, &month));
+    const std::string part = cell(i, "part"), section = cell(i, "section"), item = cell(i, "item"), field = cell(i, "field");
+    if (field.empty()) return Status::Invalid("missing_field", where + ", column field: a value is required", where + ".field");
+    const std::string value_text = cell(i, "value");
+    std::optional<Decimal> value = Decimal::Parse(value_text);
+    if (!value) {
+      return Status::Invalid("invalid_number", where + ", column value: '" + value_text +
+                                                   "' is not a number (no thousands separators, at most six decimals)",
+                             where + ".value");
+    }
+    auto duplicate = first_row.emplace(std::make_tuple(month, part, section, item, field), row_number);
+    if (!duplicate.second) {
+      return Status::Invalid("duplicate", where + ": the same value is given in row " + std::to_string(duplicate.first->second),
+                             where + ".field");
+    }
+    calc::Json& document = documents[month];
+    if (document.is_null()) document = calc::Json{{"month", month}};
+    rows_of[month].push_back(row_number);
+    // The object the row fills: the month, or one of its parts.
+    calc::Json* target = &document;
+    if (!part.empty()) {
+      if (parts.list == nullptr) {
+        return Status::Invalid("invalid_field", where + ", column part: an aluminium smelter has no parts; leave it blank",
+                               where + ".part");
+      }
+      if (!document.contains(parts.list)) document[parts.list] = calc::Json::array();
+      target = &ItemIn(document[parts.list], parts.id, part);
+    } else if (sector == mrv::Sector::kCement) {
+      return Status::Invalid("missing_field", where + ", column part: name the clinker line (its id in the profile)",
+                             where + ".part");
+    }
+    if (section.empty()) {
+      if (!item.empty()) {
+        return Status::Invalid("invalid_field", where + ", column item: a figure of the month has no item; give section too",
+                               where + ".item");
+      }
+      (*target)[field] = calc::ToJsonNumber(*value);
+    } else {
+      auto known = kSections.find(section);
+      if (known == kSections.end()) {
+        return Status::Invalid("invalid_field", where + ", column section: '" + section +
+                                                    "' is not one of fuels, carbonates, carbon_inputs, carbon_products, "
+                                                    "alternative_materials",
+                               where + ".section");
+      }
+      if (item.empty()) return Status::Invalid("missing_field", where + ", column item: name the fuel or material code", where + ".item");
+      if (!target->contains(section)) (*target)[section] = calc::Json::array();
+      calc::Json& entry = ItemIn((*target)[section], known->second, item);
+      entry[field] = calc::ToJsonNumber(*value);
+      const std::string evidence = cell(i, "evidence");
+      if (!evidence.empty()) {
+        if (field != "ncv" && field != "carbon_tc_per_gj") {
+          return Status::Invalid("invalid_field", where + ", column evidence: only an ncv or carbon_tc_per_gj value has a test report",
+                                 where + ".evidence");
+        }
+        entry[field == "ncv" ? "ncv_evidence" : "carbon_evidence"] = evidence;
+      }
+    }
+  }
+  months->clear();
+  source_rows->clear();
+  for (auto& [month, document] : documents) {
+    months->push_back(std::move(document));
+    source_rows->push_back(RowLabel(rows_of[month]));
+  }
+  return Status::OK();
+}
+
+namespace {
+
+std::vector<std::vector<std::string>> SectorExampleRows(mrv::Sector sector) {
+  switch (sector) {
+    case mrv::Sector::kSteel:
+      return {{"1", "", "fuels", "coking_coal", "consumption", "115733.33", ""},
+              {"1", "", "fuels", "coking_coal", "ncv", "26.412", "QL-2024-01-CC"},
+              {"1", "", "fuels", "coke", "consumption", "19220", ""},
+              {"1", "", "carbonates", "limestone", "quantity_t", "30793.33", ""},
+              {"1", "", "", "", "electrodes_t", "74.81", ""},
+              {"1", "", "carbon_inputs", "scrap", "quantity_t", "27280", ""},
+              {"1", "", "", "", "crude_steel_t", "259366.67", ""},
+              {"1", "CHP-1", "fuels", "bf_gas", "consumption", "15293.33", ""},
+              {"1", "CHP-1", "", "", "generation_mwh", "54560", ""}};
+    case mrv::Sector::kAluminium:
+      return {{"1", "", "", "", "liquid_aluminium_t", "42671.5", ""},
+              {"1", "", "fuels", "natural_gas", "consumption", "127.72", ""},
+              {"1", "", "carbonates", "soda_ash", "quantity_t", "28.52", ""},
+              {"1", "", "", "", "purchased_electricity_mwh", "576918.68", ""},
+              {"1", "", "", "", "electrolysis_ac_mwh", "567957.665", ""},
+              {"1", "", "", "", "anode_effect_minutes", "0.042", ""}};
+    case mrv::Sector::kCement:
+      return {{"3", "L1", "", "", "clinker_t", "144150", ""},
+              {"3", "L1", "fuels", "bituminous", "consumption", "20212", ""},
+              {"3", "L1", "fuels", "bituminous", "ncv", "22.615", "YS-2024-03-L1"},
+              {"3", "L1", "alternative_materials", "carbide_slag", "quantity_t", "9455", ""},
+              {"3", "L2", "", "", "clinker_t", "36580", ""}};
+    case mrv::Sector::kPower: break;
+  }
+  return {};
+}
+
+const std::vector<std::string> kSectorNotes = {
+    "说明 Notes: one row per value. month 月份 1–12; part 生产线/自备电厂机组 (cement: the clinker line id, required; "
+    "steel: a captive power unit id, blank for the enterprise; aluminium: blank);",
+    "section 分项: blank for a figure of the month or part, else fuels 燃料, carbonates 碳酸盐, carbon_inputs 含碳输入, "
+    "carbon_products 含碳产品, alternative_materials 替代原料; item 品种代码: the fuel or material code;",
+    "field 字段: consumption, ncv, carbon_tc_per_gj, oxidation_rate (fuels); quantity_t (materials); crude_steel_t, "
+    "electrodes_t, generation_mwh, heat_supplied_gj (steel); liquid_aluminium_t, purchased_electricity_mwh, "
+    "electrolysis_ac_mwh, anode_effect_minutes, net_anode_t_per_t_al, anode_sulfur_fraction, anode_ash_fraction "
+    "(aluminium); clinker_t (cement);",
+    "value 数值: t not kt, GJ/t, MWh not kWh, no thousands separators; evidence 化验报告编号 of an ncv or carbon value. "
+    "Codes and fields as in docs/calc/industry.md; the sector's engine checks every month."};
+
+}  // namespace
+
+std::string SectorTemplateCsv(mrv::Sector sector) {
+  Table table;
+  table.header = kSectorColumns;
+  table.rows = SectorExampleRows(sector);
+  return std::string(kUtf8ByteOrderMark) + WriteCsv(table);
+}
+
+Result<std::string> SectorTemplateXlsx(mrv::Sector sector) {
+  Sheet data;
+  data.name = "月度数据 monthly data";
+  data.header = kSectorColumns;
+  data.rows = SectorExampleRows(sector);
+  Sheet notes;
+  notes.name = "说明 notes";
+  notes.header = {"说明 / notes"};
+  for (const std::string& line : kSectorNotes) notes.rows.push_back({line});
   return WriteXlsx({data, notes});
 }
 

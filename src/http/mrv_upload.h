@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "core/status.h"
+#include "calc/calculator.h"
 #include "mrv/power_accounting.h"
+#include "mrv/records.h"
 
 namespace greenloop {
 
@@ -21,6 +23,19 @@ Status ParseMonthlyUpload(const std::string& content_type, const std::string& bo
 
 std::string MonthlyTemplateCsv();
 Result<std::string> MonthlyTemplateXlsx();
+
+// Industrial facilities (steel, aluminium, cement): one row per value, in the "long" template
+//   month, part, section, item, field, value, evidence
+// where `part` names a cement clinker line or a steel captive power unit (blank: the facility),
+// `section` a list of the month document (fuels, carbonates, carbon_inputs, carbon_products,
+// alternative_materials; blank for a figure of the month or part itself), `item` the fuel or
+// material code in that list, `field` the document's field (consumption, ncv, quantity_t,
+// crude_steel_t, clinker_t, …) and `evidence` the test report of an ncv or carbon value. The rows
+// become month documents (calc/industry_facility.h) that the sector's engine then checks.
+Status ParseSectorUpload(mrv::Sector sector, const std::string& content_type, const std::string& body,
+                         std::vector<calc::Json>* months, std::vector<std::string>* source_rows);
+std::string SectorTemplateCsv(mrv::Sector sector);
+Result<std::string> SectorTemplateXlsx(mrv::Sector sector);
 
 }  // namespace greenloop
 

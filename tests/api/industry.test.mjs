@@ -43,7 +43,7 @@ describe('MRV: industrial sectors in the workflow', () => {
   let h;
   let reg, alu, power, verifier;
   let aluOrg, verifierOrg;
-  let facility;
+  let facility, cement;
 
   before(async () => {
     h = await startHarness('industry');
@@ -68,7 +68,7 @@ describe('MRV: industrial sectors in the workflow', () => {
     }), 400, 'out_of_range', { field: 'profile.parameters.net_anode_t_per_t_al' });
     assertError(await h.api('POST', '/mrv/facilities', { token: alu, body: { ...base, sector: 'power', profile: {} } }),
       400, 'invalid_field', { field: 'profile' });
-    const cement = expectStatus(await h.api('POST', '/mrv/facilities', {
+    cement = expectStatus(await h.api('POST', '/mrv/facilities', {
       token: alu, body: { ...base, sector: 'cement', profile: { lines: [{ id: 'L1', name: '熟料线', clinker_type: 'portland' }] } },
     }), 201);
     assert.equal(cement.sector, 'cement');
@@ -109,9 +109,53 @@ describe('MRV: industrial sectors in the workflow', () => {
     const expected = calcAluminium((m) => { m[2].liquid_aluminium_t = corrected.liquid_aluminium_t; return m; });
     assert.equal(data.preview.total_t, expected.total_t);
     assert.equal(data.preview.liquid_aluminium_t, expected.liquid_aluminium_t);
-    // The upload template is for power facilities.
-    assertError(await h.api('POST', `${url}/upload?file=a.csv`, { token: alu, rawBody: 'unit_id,month\n', headers: { 'content-type': 'text/csv' } }),
-      422, 'not_supported');
+    // An upload in the power template is refused: industrial facilities use the long template.
+    assertError(await h.api('POST', `${url}/upload?file=a.csv`, { token: alu, rawBody: 'unit_id,month,generation_mwh\n#1,1,5\n', headers: { 'content-type': 'text/csv' } }),
+      400, 'missing_column');
+  });
+
+  it('CSV upload in the long template: one row per value, errors name the sheet rows, the engine checks the months', async () => {
+    const template = Buffer.from(await (await fetch(`${h.baseUrl}/api/v1/mrv/template.csv?sector=cement`)).arrayBuffer());
+    assert.deepEqual([...template.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM for spreadsheet programs');
+    assert.match(template.subarray(3).toString('utf8'), /^month,part,section,item,field,value,evidence\r\n3,L1,/);
+    const xlsx = await fetch(`${h.baseUrl}/api/v1/mrv/template.xlsx?sector=steel`);
+    assert.deepEqual([...Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2)], [0x50, 0x4b], 'a zip (XLSX)');
+    assertError(await h.api('GET', '/mrv/template.csv?sector=wood'), 400, 'invalid_field', { field: 'sector' });
+
+    const url = `/mrv/facilities/${cement.id}/data/${YEAR}/upload?file=cement.csv`;
+    const upload = (text) => h.api('POST', url, { token: alu, rawBody: text, headers: { 'content-type': 'text/csv' } });
+    const header = 'month,part,section,item,field,value,evidence\n';
+    const rows = [
+      '3,L1,,,clinker_t,144150,',
+      '3,L1,fuels,bituminous,consumption,20212,',
+      '3,L1,fuels,bituminous,ncv,22.615,YS-03',
+      '3,L1,alternative_materials,carbide_slag,quantity_t,9455,',
+      '4,L1,,,clinker_t,139500,',
+      '4,L1,fuels,diesel,consumption,19.22,',
+    ];
+    assertError(await upload(header + rows.join('\n').replace('20212', '"20,212"')), 400, 'invalid_number', { field: 'row 3.value' });
+    assertError(await upload(header + rows.join('\n').replace('3,L1,,,clinker_t', '3,,,,clinker_t')), 400, 'missing_field', { field: 'row 2.part' });
+    assertError(await upload(header + [...rows, rows[0]].join('\n')), 400, 'duplicate', { field: 'row 8.field' });
+    // The engine's error names the rows of the month and the document's field.
+    const e = assertError(await upload(header + rows.join('\n').replace('19.22', '-19.22')), 400);
+    assert.equal(e.field, 'rows 6–7.lines[0].fuels[0].consumption');
+    assert.equal(expectStatus(await h.api('GET', `/mrv/facilities/${cement.id}/data/${YEAR}`, { token: alu }), 200).months.length, 0);
+
+    const stored = expectStatus(await upload(header + rows.join('\n')), 200);
+    assert.deepEqual(stored.stored, [{ month: 3, revision: 1 }, { month: 4, revision: 1 }]);
+    assert.equal(stored.channel, 'upload:cement.csv');
+    const data = expectStatus(await h.api('GET', `/mrv/facilities/${cement.id}/data/${YEAR}`, { token: alu }), 200);
+    const march = data.months.find((m) => m.month === 3).data;
+    assert.deepEqual(march, { month: 3, lines: [{ line_id: 'L1', clinker_t: 144150,
+      fuels: [{ fuel: 'bituminous', consumption: 20212, ncv: 22.615, ncv_evidence: 'YS-03' }],
+      alternative_materials: [{ material: 'carbide_slag', quantity_t: 9455 }] }] });
+    // The preview is the cement calculator's result on the same months (flat input, partial year).
+    const flat = { data_year: YEAR, allow_partial_year: true, lines: cement.profile.lines,
+      months: data.months.flatMap((m) => m.data.lines.map((l) => ({ ...l, month: m.month }))) };
+    const r = spawnSync(BIN, ['calc', 'cement-emissions', '--input', '-'], { input: JSON.stringify(flat), encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(data.preview.total_t, JSON.parse(r.stdout).total_t);
+    assert.ok(data.preview.total_t > 0);
   });
 
   it('others cannot read or write the facility; the verifier cannot edit data', async () => {
