@@ -1,5 +1,6 @@
 #include "calc/industry_facility.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -78,11 +79,18 @@ Status ProfileShape(mrv::Sector sector, const Json& profile) {
   switch (sector) {
     case mrv::Sector::kCement:
       GL_RETURN_IF_ERROR(in.ExpectObject({"lines"}));
-      return in.Array("lines", true, &items);
+      GL_RETURN_IF_ERROR(in.Array("lines", true, &items));
+      if (items.empty()) return Status::Invalid("missing_field", "list the facility's clinker lines", "profile.lines");
+      return Status::OK();
     case mrv::Sector::kSteel:
       GL_RETURN_IF_ERROR(in.ExpectObject({"power_units"}));
       GL_RETURN_IF_ERROR(in.Array("power_units", false, &items));
-      for (const JsonInput& item : items) GL_RETURN_IF_ERROR(item.ExpectObject({"id", "name"}));
+      for (const JsonInput& item : items) {
+        GL_RETURN_IF_ERROR(item.ExpectObject({"id", "name"}));
+        std::string id;
+        GL_RETURN_IF_ERROR(item.RequiredString("id", &id));
+        if (id.empty()) return Status::Invalid("missing_field", "name the captive power unit", item.PathOf("id"));
+      }
       return Status::OK();
     case mrv::Sector::kAluminium: return in.ExpectObject({"parameters"});
     case mrv::Sector::kPower: break;
@@ -145,6 +153,10 @@ Result<Json> AssembleSteel(const Json& profile, const std::vector<Json>& months,
 Result<Json> AssembleCement(const Json& profile, const std::vector<Json>& months, Json input,
                             std::vector<PathOrigin>* origins) {
   input["lines"] = profile.is_object() && profile.contains("lines") ? profile["lines"] : Json::array();
+  std::set<std::string> line_ids;
+  for (const Json& line : input["lines"]) {
+    if (line.is_object() && line.contains("id") && line["id"].is_string()) line_ids.insert(line["id"].get<std::string>());
+  }
   Json assembled = Json::array();
   for (size_t i = 0; i < months.size(); ++i) {
     const std::string path = Indexed("months", i);
@@ -166,6 +178,17 @@ Result<Json> AssembleCement(const Json& profile, const std::vector<Json>& months
       line_month["month"] = month;
       origins->push_back({Indexed("months", assembled.size()), entry_path});
       assembled.push_back(std::move(line_month));
+    }
+    // Every line every month, so that a forgotten line is not read as a line that stood still.
+    for (const std::string& id : line_ids) {
+      const bool reported = std::any_of(lines->begin(), lines->end(), [&](const Json& entry) {
+        return entry.is_object() && entry.contains("line_id") && entry["line_id"] == id;
+      });
+      if (!reported) {
+        return Status::Invalid("missing_field", path + ".lines: clinker line '" + id +
+                                                    "' is missing; report clinker_t 0 for a line that did not run",
+                               path + ".lines");
+      }
     }
   }
   input["months"] = std::move(assembled);
@@ -314,9 +337,11 @@ Result<Json> RunIndustryYear(mrv::Sector sector, const Json& profile, int year, 
 Status ApplyIndustryAdjustment(const std::string& path, Decimal value, Json* month) {
   std::vector<PathStep> steps;
   GL_RETURN_IF_ERROR(ParsePath(path, &steps));
-  if (steps.back().index || steps.front().name == "month") {
-    return Status::Invalid("invalid_field", "path must end with the name of a number", "adjustment.path");
+  if (steps.size() == 1 && steps.front().name == "month") {
+    return Status::Invalid("invalid_field", "the month of a document is not a value to adjust; adjust a figure of it",
+                           "adjustment.path");
   }
+  if (steps.back().index) return Status::Invalid("invalid_field", "path must end with the name of a number", "adjustment.path");
   Json* at = month;
   for (size_t i = 0; i + 1 < steps.size(); ++i) {
     const PathStep& step = steps[i];

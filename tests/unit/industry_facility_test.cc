@@ -52,6 +52,13 @@ TEST(IndustryFacilityTest, ErrorsNameTheMonthDocumentsField) {
   Result<Json> r = RunIndustryYear(mrv::Sector::kCement, CementProfile(), 2024, {CementMonth(3, "144150"), bad}, true);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().field(), "months[1].lines[1].fuels[0].consumption") << r.status().ToString();
+  // A line of the profile left out of a month.
+  Json one_line = CementMonth(5, "1");
+  one_line["lines"].erase(1);
+  Result<Json> missing_line = RunIndustryYear(mrv::Sector::kCement, CementProfile(), 2024, {one_line}, true);
+  ASSERT_FALSE(missing_line.ok());
+  EXPECT_EQ(missing_line.status().field(), "months[0].lines");
+  EXPECT_NE(missing_line.status().message().find("L2"), std::string::npos);
   // The same month twice.
   Result<Json> twice =
       RunIndustryYear(mrv::Sector::kCement, CementProfile(), 2024, {CementMonth(3, "1"), CementMonth(3, "2")}, true);
@@ -59,10 +66,10 @@ TEST(IndustryFacilityTest, ErrorsNameTheMonthDocumentsField) {
   EXPECT_EQ(twice.status().field(), "months[1].month");
   // A line the profile does not have.
   Json unknown_line = CementMonth(5, "1");
-  unknown_line["lines"][0]["line_id"] = "L9";
+  unknown_line["lines"].push_back(Parse(R"({"line_id":"L9","clinker_t":1})"));
   Result<Json> unknown = RunIndustryYear(mrv::Sector::kCement, CementProfile(), 2024, {unknown_line}, true);
   ASSERT_FALSE(unknown.ok());
-  EXPECT_EQ(unknown.status().field().rfind("months[0].lines[0]", 0), 0u) << unknown.status().ToString();
+  EXPECT_EQ(unknown.status().field().rfind("months[0].lines[2]", 0), 0u) << unknown.status().ToString();
   // A full year is required unless a partial one is asked for.
   Result<Json> partial = RunIndustryYear(mrv::Sector::kCement, CementProfile(), 2024, {CementMonth(3, "1")}, false);
   ASSERT_FALSE(partial.ok());
@@ -76,6 +83,9 @@ TEST(IndustryFacilityTest, ProfilesAreCheckedAgainstTheSectorsRules) {
   Status bad_type = CheckIndustryProfile(mrv::Sector::kCement, Parse(R"({"lines":[{"id":"L1","clinker_type":"purple"}]})"));
   ASSERT_FALSE(bad_type.ok());
   EXPECT_EQ(bad_type.field(), "profile.lines[0].clinker_type") << bad_type.ToString();
+  EXPECT_EQ(CheckIndustryProfile(mrv::Sector::kCement, Parse(R"({"lines":[]})")).field(), "profile.lines");
+  EXPECT_EQ(CheckIndustryProfile(mrv::Sector::kSteel, Parse(R"({"power_units":[{"id":""}]})")).field(),
+            "profile.power_units[0].id");
   Status extra = CheckIndustryProfile(mrv::Sector::kSteel, Parse(R"({"lines":[]})"));
   ASSERT_FALSE(extra.ok());
   EXPECT_EQ(extra.field(), "profile.lines");

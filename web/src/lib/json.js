@@ -15,9 +15,9 @@ export function parseJsonExact(text) {
 
 const MARK = '\u0000bigint:'
 
-/** JSON.stringify that writes BigInt values as bare JSON integers. */
-export function stringifyExact(value) {
-  const s = JSON.stringify(value, (k, v) => (typeof v === 'bigint' ? MARK + v.toString() : v))
+/** JSON.stringify that writes BigInt values as bare JSON integers (`space` indents, as JSON.stringify's). */
+export function stringifyExact(value, space) {
+  const s = JSON.stringify(value, (k, v) => (typeof v === 'bigint' ? MARK + v.toString() : v), space)
   return s.replace(/"\\u0000bigint:(-?\d+)"/g, '$1')
 }
 

@@ -46,7 +46,7 @@ export const FUEL_FIELDS = ['consumption', 'ncv', 'carbon_tc_per_gj', 'oxidation
 export const ADJUSTMENT_FIELDS = [...MONTH_FIELDS.filter((f) => f !== 'load_rate'), ...FUEL_FIELDS]
 export const CASE_STEPS = ['submitted', 'assigned', 'in_review', 'concluded', 'confirmed']
 export const CASE_TAG = { submitted: 'info', assigned: 'warning', in_review: 'warning', concluded: 'primary', confirmed: 'success' }
-export const CALENDAR_TAG = { done: 'success', done_late: 'warning', late: 'danger', due: 'warning', open: 'info' }
+export const CALENDAR_TAG = { done: 'success', done_late: 'warning', late: 'danger', due: 'warning', open: 'info', not_required: 'info' }
 export const FINDING_TAG = { open: 'danger', responded: 'warning', closed: 'success' }
 
 export function fuelUnit(code) {
@@ -110,27 +110,28 @@ export function sumDecimals(values) {
 export class DecimalInputError extends Error {
   constructor(code) {
     super(code)
-    this.code = code // empty | syntax | too_many_decimals | too_large | precision
+    this.code = code // empty | syntax | syntax_signed | too_many_decimals | too_large | precision
   }
 }
 
 /**
  * Parse a figure typed into a form: plain decimal digits, at most six decimals, at most 10^12, no
- * sign or exponent. Returns a JSON number whose shortest representation is the typed value, so the
- * API reads exactly what was typed (otherwise `precision`).
+ * exponent; no sign unless `signed` (the industrial month form leaves ranges to the API, whose
+ * message names the field). Returns a JSON number whose shortest representation is the typed value,
+ * so the API reads exactly what was typed (otherwise `precision`).
  */
-export function parseDecimalInput(text, { required = true } = {}) {
+export function parseDecimalInput(text, { required = true, signed = false } = {}) {
   const raw = String(text ?? '').trim().replace(/,/g, '')
   if (raw === '') {
     if (required) throw new DecimalInputError('empty')
     return undefined
   }
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(raw)
-  if (!m) throw new DecimalInputError('syntax')
-  if ((m[2] || '').length > 6) throw new DecimalInputError('too_many_decimals')
+  const m = (signed ? /^(-?)(\d+)(?:\.(\d+))?$/ : /^()(\d+)(?:\.(\d+))?$/).exec(raw)
+  if (!m) throw new DecimalInputError(signed ? 'syntax_signed' : 'syntax')
+  if ((m[3] || '').length > 6) throw new DecimalInputError('too_many_decimals')
   const n = Number(raw)
-  if (n > 1e12) throw new DecimalInputError('too_large')
-  const norm = (s) => s.replace(/^0+(?=\d)/, '').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')
+  if (Math.abs(n) > 1e12) throw new DecimalInputError('too_large')
+  const norm = (s) => s.replace(/^(-?)0+(?=\d)/, '$1').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '').replace(/^-0$/, '0')
   if (decimalText(n) !== norm(raw)) throw new DecimalInputError('precision')
   return n
 }
@@ -145,6 +146,15 @@ export function formFieldOf(apiField) {
 export function compactJson(v) {
   try {
     return stringifyExact(v)
+  } catch {
+    return String(v)
+  }
+}
+
+/** Indented JSON of a stored document (industrial months, revisions). */
+export function prettyJson(v) {
+  try {
+    return stringifyExact(v, 2)
   } catch {
     return String(v)
   }
