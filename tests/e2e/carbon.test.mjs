@@ -682,6 +682,25 @@ test('(e) the language toggle shows the English labels', { timeout: 120_000 }, a
   })
 })
 
+test('(g) reminders on the dashboard: the deadlines the API lists for the user, with days left, per window', { timeout: 120_000 }, async () => {
+  const session = await login(ENTERPRISE)
+  const expect30 = await apiOk('GET', '/reminders?within_days=30', { token: session.token })
+  const expect90 = await apiOk('GET', '/reminders?within_days=90', { token: session.token })
+  assert.ok(expect90.items.length >= expect30.items.length)
+  assert.ok(expect90.items.length > 0, 'the demo enterprise has deadlines (its 2024 surrender at least)')
+  await withPage('reminders', async (page) => {
+    await uiLogin(page, ENTERPRISE)
+    await waitAttr(page, 'reminders', 'data-count', String(expect30.items.length))
+    await tid(page, 'reminders-window-90').click()
+    await waitAttr(page, 'reminders', 'data-count', String(expect90.items.length))
+    for (const r of expect90.items) {
+      const id = `reminder-days-${r.kind}-${r.facility_id || r.org_id}-${r.year}-${r.month || 0}`
+      assert.equal(await attr(page, id, 'data-days'), String(r.days_left), id)
+    }
+    await shot(page, 'reminders.png')
+  })
+})
+
 test('no uncaught errors in the carbon pages', () => {
   assert.deepEqual(pageErrors, [])
 })
