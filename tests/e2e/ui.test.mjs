@@ -20,6 +20,7 @@ import path from 'node:path'
 import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
+import { pickOption } from './select.mjs'
 
 const REPO = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const BIN = path.resolve(REPO, process.env.GREENLOOP_BIN || 'build/release/greenloop')
@@ -138,12 +139,6 @@ async function uiLogin(page, user) {
 const tid = (page, id) => page.locator(`[data-testid="${id}"]`)
 
 /** Choose an option of an Element Plus select: open it, click the option (teleported to <body>). */
-async function pickOption(page, selectTestId, optionTestId) {
-  await tid(page, selectTestId).click()
-  const opt = page.locator(`li[data-testid="${optionTestId}"]`).filter({ visible: true }).first()
-  await opt.waitFor({ state: 'visible' })
-  await opt.click()
-}
 
 async function readAvailable(page, accountId) {
   // Go through the navigation (accounts list -> account detail), as a user would.
