@@ -32,6 +32,7 @@ const std::vector<Calculator>& Calculators();
 const Calculator* FindCalculator(const std::string& name);
 Calculator ComplianceCalculator();
 Calculator CarryOverCalculator();
+Calculator IndustryAllocationCalculator();
 
 }  // namespace greenloop::calc
 

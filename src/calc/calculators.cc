@@ -9,6 +9,7 @@ const std::vector<Calculator>& Calculators() {
     std::vector<Calculator> list = PowerCalculators();
     list.push_back(ComplianceCalculator());
     list.push_back(CarryOverCalculator());
+    list.push_back(IndustryAllocationCalculator());
     for (Calculator& c : IndustryCalculators()) list.push_back(std::move(c));
     return list;
   }();

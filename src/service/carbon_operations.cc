@@ -225,8 +225,7 @@ Status IndustryAllocation(Store& store, int year, AllocationKind kind, const Org
     return Status::OK();
   }
   const int basis_year = kind == AllocationKind::kPre ? year - 1 : year;
-  std::vector<allocation::IndustryFacilityEmissions> facilities;
-  Json facilities_json = Json::array();
+  Json facilities = Json::array();
   std::string missing;
   for (const mrv::Facility& f : org_facilities) {
     std::optional<mrv::Case> c;
@@ -236,35 +235,29 @@ Status IndustryAllocation(Store& store, int year, AllocationKind kind, const Org
                  (c ? mrv::CaseStatusName(c->status) : "not submitted");
       continue;
     }
-    facilities.push_back({"F" + std::to_string(f.id) + " " + f.name, mrv::SectorName(f.sector), *c->verified_scope_t});
-    facilities_json.push_back(Json{{"facility_id", f.id},
-                                   {"name", f.name},
-                                   {"sector", mrv::SectorName(f.sector)},
-                                   {"verified_emissions_t", calc::ToJsonNumber(*c->verified_scope_t)},
-                                   {"year", basis_year}});
+    facilities.push_back(Json{{"facility_id", f.id},
+                              {"name", f.name},
+                              {"sector", mrv::SectorName(f.sector)},
+                              {"verified_emissions_t", calc::ToJsonNumber(*c->verified_scope_t)}});
   }
   if (!missing.empty()) {
     item->not_ready_reason = missing;
     return Status::OK();
   }
-  Result<allocation::IndustryAllocationResult> result = kind == AllocationKind::kPre
-                                                            ? allocation::AllocateIndustryPre(plan.value(), facilities)
-                                                            : allocation::AllocateIndustryFinal(plan.value(), facilities);
+  // The same calculator as `greenloop calc industry-allocation`.
+  const calc::Calculator* calculator = calc::FindCalculator("industry-allocation");
+  GL_ASSERT(calculator != nullptr);
+  Result<Json> result = calculator->run(Json{{"plan_year", year},
+                                             {"kind", kind == AllocationKind::kPre ? "pre" : "final"},
+                                             {"entity", org.name_zh},
+                                             {"facilities", facilities}});
   if (!result.ok()) {
     item->not_ready_reason = result.status().message();
     return Status::OK();
   }
-  const quantity_t allowance = result.value().allowance_t;
-  Json entity = {{"verified_emissions_t", calc::ToJsonNumber(result.value().verified_total_t)}};
-  entity[kind == AllocationKind::kPre ? "pre_allocation_t" : "final_t"] = allowance;
-  item->calculation = Json{{"calculator", "industry-allocation"},
-                           {"entity", org.name_zh},
-                           {"plan", Json{{"plan", plan.value().plan}, {"year", year}, {"tag", plan.value().tag},
-                                         {"source", plan.value().source}}},
-                           {"kind", kind == AllocationKind::kPre ? "pre" : "final"},
-                           {"facilities", facilities_json},
-                           {"entity_allowance", entity},
-                           {"notes", result.value().notes}};
+  item->calculation = result.value();
+  const Json& entity = item->calculation["entity_allowance"];
+  const quantity_t allowance = entity[kind == AllocationKind::kPre ? "pre_allocation_t" : "final_t"].get<quantity_t>();
   item->target_t = allowance;
   item->to_issue_t = kind == AllocationKind::kPre ? std::max<quantity_t>(0, allowance - item->issued_t)
                                                   : allowance - item->issued_t;

@@ -61,6 +61,27 @@ describe('greenloop calc', () => {
     assert.equal(r.json.entity_allowance.final_t, Math.floor(r.json.entity_allowance.initial_t + r.json.entity_allowance.gap_cap_topup_t));
   });
 
+  it('industry-allocation: 2024 final = verified emissions; 2025 pre = 70 % rounded down; 2025 final refused', () => {
+    const facility = (t) => ({ name: 'F', sector: 'cement', verified_emissions_t: t });
+    // 2024: 1,355,370.50 + 0.49 = 1,355,370.99 → 1,355,371 (half up to the tonne)
+    const final = calc(['industry-allocation', '--input', '-'],
+      JSON.stringify({ plan_year: 2024, facilities: [facility(1355370.5), facility(0.49)] }));
+    assert.equal(final.status, 0, final.stdout);
+    assert.equal(final.json.entity_allowance.final_t, 1355371);
+    // 2025 pre: 0.70 × 1,000,000.99 = 700,000.693 → 700,000
+    const pre = calc(['industry-allocation', '--input', '-'],
+      JSON.stringify({ plan_year: 2025, kind: 'pre', facilities: [facility(1000000.99)] }));
+    assert.equal(pre.status, 0, pre.stdout);
+    assert.equal(pre.json.entity_allowance.pre_allocation_t, 700000);
+    const final2025 = calc(['industry-allocation', '--input', '-'], JSON.stringify({ plan_year: 2025, facilities: [facility(1)] }));
+    assert.equal(final2025.status, 2);
+    assert.equal(final2025.json.error.code, 'not_computable');
+    const sector = calc(['industry-allocation', '--input', '-'],
+      JSON.stringify({ plan_year: 2024, facilities: [{ ...facility(1), sector: 'power' }] }));
+    assert.equal(sector.status, 2);
+    assert.equal(sector.json.error.field, 'facilities[0].sector');
+  });
+
   it('bad input exits 2 and names the field; nothing is guessed', () => {
     const base = { data_year: 2022, allow_partial_year: true, units: [{ id: '#1', fuel_type: 'coal_conventional', capacity_mw: 600 }] };
     const month = (fuel, extra = {}) => ({ unit_id: '#1', month: 1, generation_mwh: 2000, supply_mwh: 1900, fuels: [fuel], ...extra });
