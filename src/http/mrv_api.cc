@@ -3,6 +3,7 @@
 // are read with calc::JsonInput, so decimals stay exact and errors name the field.
 #include <nlohmann/json.hpp>
 
+#include "calc/carbon_rules.h"
 #include "calc/industry_facility.h"
 #include "calc/power_calculators.h"
 #include "core/crypto.h"
@@ -484,7 +485,20 @@ void Api::RegisterMrvRoutes() {
           mrv::Case c;
           Status s = SubmitReport(ctx, principal, id, year, &report, &c);
           if (!s.ok()) return ErrorReply(s);
-          return JsonReplyOf(201, Json{{"report", ReportSummaryJson(report)}, {"case", CaseJson(c)}});
+          Json out = {{"report", ReportSummaryJson(report)}, {"case", CaseJson(c)}};
+          // A late report is accepted (the regulator needs it) and said to be late.
+          mrv::Facility facility;
+          if (ctx.store().GetFacility(id, &facility).ok()) {
+            Result<calc::ReportingDeadlines> deadlines = calc::ReportingDeadlinesFor(facility.sector, year);
+            if (deadlines.ok()) {
+              const std::int64_t due = *ParseDateDays(deadlines.value().annual_report_due);
+              const std::int64_t today = ctx.now() / kMicrosPerDay;
+              out["deadline"] = Json{{"due_date", deadlines.value().annual_report_due},
+                                     {"late", today > due},
+                                     {"days_late", today > due ? today - due : 0}};
+            }
+          }
+          return JsonReplyOf(201, out);
         }, true);
       });
 

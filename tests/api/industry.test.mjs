@@ -183,6 +183,10 @@ describe('MRV: industrial sectors in the workflow', () => {
   it('report, verification with an adjustment by path, confirmation', async () => {
     const base = `/mrv/facilities/${facility.id}/reports/${YEAR}`;
     const submitted = expectStatus(await h.api('POST', base, { token: alu, body: {} }), 201);
+    // Accepted after the deadline of the 2026 notice, and said to be late by the days since it.
+    const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+    const daysSince = Math.round((today - new Date('2026-03-31T00:00:00Z')) / 86_400_000);
+    assert.deepEqual(submitted.deadline, { due_date: '2026-03-31', late: daysSince > 0, days_late: Math.max(daysSince, 0) });
     const corrected = (m) => { m[2].liquid_aluminium_t = EXAMPLE.months[2].liquid_aluminium_t + 100; return m; };
     assert.equal(submitted.report.total_t, calcAluminium(corrected).total_t);
     assert.equal(submitted.report.scope_t, submitted.report.total_t, 'direct emissions are the covered scope');
