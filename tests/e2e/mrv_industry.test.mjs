@@ -31,14 +31,14 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, execFile } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import net from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 import { pickOption } from './select.mjs'
+import { apiClient, freePort, run } from './client.mjs'
 
 const REPO = path.resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const BIN = path.resolve(REPO, process.env.GREENLOOP_BIN || 'build/release/greenloop')
@@ -60,6 +60,7 @@ let tmpDir = ''
 let server = null
 let serverLog = ''
 let baseUrl = ''
+const { api, apiOk, login } = apiClient(() => baseUrl)
 let browser = null
 let aluId = 0
 let cementId = 0
@@ -67,60 +68,13 @@ const pageErrors = []
 
 // ---------- helpers ----------
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer()
-    s.unref()
-    s.on('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
-      s.close(() => resolve(port))
-    })
-  })
-}
 
-function run(cmd, args, timeoutMs) {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, cwd: REPO }, (error, stdout, stderr) => {
-      resolve({ error, stdout: String(stdout), stderr: String(stderr) })
-    })
-  })
-}
 
 const tail = (s, n = 3000) => (s.length > n ? '…' + s.slice(-n) : s)
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-async function api(method, p, { token, body } = {}) {
-  const h = { Accept: 'application/json' }
-  if (body !== undefined) h['Content-Type'] = 'application/json'
-  if (token) h.Authorization = `Bearer ${token}`
-  const res = await fetch(`${baseUrl}/api/v1${p}`, {
-    method,
-    headers: h,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  })
-  const text = await res.text()
-  let json = null
-  try {
-    json = text ? JSON.parse(text) : null
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, json, text }
-}
 
-async function apiOk(method, p, opts) {
-  const r = await api(method, p, opts)
-  assert.ok(r.status >= 200 && r.status < 300, `${method} ${p}: ${r.status} ${r.text}`)
-  return r.json
-}
 
-async function login(user) {
-  const r = await api('POST', '/auth/login', { body: user })
-  assert.equal(r.status, 200, `API login as ${user.name}: ${r.status} ${r.text}`)
-  return r.json
-}
 
 // Exact decimals: a JSON figure (≤ 6 decimals) as BigInt millionths, and back.
 function micro(v) {
