@@ -10,6 +10,14 @@
 #   transfers  POST /api/v1/transfers     one transfer per request, regulator token; must be 201
 #   batch      POST /api/v1/transfers     BATCH transfers per request (skipped when BATCH=0); must be
 #                                          200 with "failed":0
+#   orders     POST /api/v1/market/orders one limit order per request (skipped when ORDERS=0): the
+#                                          exchange lists CEA-2024 (previous close 50.00 yuan) and opens
+#                                          the day; sells at 50.00-50.09 from ACCOUNTS accounts of one
+#                                          enterprise alternate with buys at 49.95-50.04 from ACCOUNTS
+#                                          accounts of another, so about half of them trade; each must
+#                                          be 201. Every order is frozen, matched, settled and durable
+#                                          before its answer. The server's clock starts on a Monday at
+#                                          10:00 Beijing time (--clock-start) so the session is open.
 #
 # and prints requests/s, transfers/s, p50/p99 latency (wrk's, per request), errors, and the ratio
 # to the baseline. Afterwards it stops the server and runs `greenloop verify` on the database.
@@ -18,7 +26,7 @@
 #
 # Usage: bench/http_load.sh            (after building build/release)
 # Environment: GREENLOOP_BIN (build/release/greenloop), DURATION (10), CONNECTIONS (32),
-#   WRK_THREADS (1), SERVER_THREADS (64), ACCOUNTS (32), BATCH (100), WARMUP (2), KEEP (0),
+#   WRK_THREADS (1), SERVER_THREADS (64), ACCOUNTS (32), BATCH (100), ORDERS (1), WARMUP (2), KEEP (0),
 #   PROFILE (a path: record the server with `perf record` during the single-transfer run; PERF_ARGS, default -g, e.g. "--call-graph dwarf,16384 -F 300").
 set -euo pipefail
 
@@ -30,6 +38,7 @@ WRK_THREADS="${WRK_THREADS:-1}"
 SERVER_THREADS="${SERVER_THREADS:-64}"
 ACCOUNTS="${ACCOUNTS:-32}"
 BATCH="${BATCH:-100}"
+ORDERS="${ORDERS:-1}"
 WARMUP="${WARMUP:-2}"
 KEEP="${KEEP:-0}"
 PROFILE="${PROFILE:-}"
@@ -65,7 +74,8 @@ echo "  server      $BIN serve --db $DB --host 127.0.0.1 --port $PORT --threads 
 echo "  wrk         -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency (server and wrk share the $(nproc) cores)"
 
 "$BIN" demo --db "$DB" --json >"$WORK/demo.json"
-"$BIN" serve --db "$DB" --host 127.0.0.1 --port "$PORT" --threads "$SERVER_THREADS" >"$WORK/server.log" 2>&1 &
+GREENLOOP_CLOCK_START=2026-11-23T02:00:00Z \
+  "$BIN" serve --db "$DB" --host 127.0.0.1 --port "$PORT" --threads "$SERVER_THREADS" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
   curl -fs "$BASE/api/v1/health" >/dev/null 2>&1 && break
@@ -93,6 +103,39 @@ for i in $(seq 1 "$ACCOUNTS"); do
 done
 ENTRIES_BEFORE="$(curl -fs "$BASE/api/v1/health" | jq -r .entries)"
 echo "  fixtures    $ACCOUNTS holding accounts of organization $ORG (ids ${IDS[0]}..${IDS[-1]}), 10^12 CEA-2024 each; $ENTRIES_BEFORE entries"
+
+login() {
+  curl -fs -X POST "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"name\":\"$1\",\"password\":\"$2\"}" | jq -r .token
+}
+# Order fixtures: ACCOUNTS seller accounts of the demo power plant (10^9 CEA-2024 each), ACCOUNTS
+# buyer accounts of the demo aluminium smelter (10^15 fen each), CEA-2024 listed and open.
+if (( ORDERS > 0 )); then
+  SELL_TOKEN="$(login ent-power demo-enterprise)"
+  BUY_TOKEN="$(login ent-alu demo-enterprise)"
+  EX_TOKEN="$(login exchange demo-exchange)"
+  open_accounts() {  # TOKEN INSTRUMENT QUANTITY -> account ids of the token's organization
+    local org
+    org="$(curl -fs -H "Authorization: Bearer $1" "$BASE/api/v1/auth/me" | jq -r .user.org_id)"
+    for i in $(seq 1 "$ACCOUNTS"); do
+      local id
+      id="$(curl -fs "${AUTH[@]}" -X POST "$BASE/api/v1/accounts" \
+        -d "{\"org_id\":$org,\"kind\":\"holding\",\"name\":\"bench trader $i\"}" | jq -r .id)"
+      curl -fs -o /dev/null "${AUTH[@]}" -X POST "$BASE/api/v1/issuances" \
+        -d "{\"instrument\":\"$2\",\"to_account\":$id,\"quantity\":$3,\"memo\":\"benchmark opening balance\"}" \
+        || { echo "http_load: issuance of $2 to account $id failed" >&2; exit 2; }
+      echo "$id"
+    done
+  }
+  SELLERS="$(open_accounts "$SELL_TOKEN" CEA-2024 1000000000 | paste -sd,)"
+  BUYERS="$(open_accounts "$BUY_TOKEN" CNY 1000000000000000 | paste -sd,)"
+  EX_AUTH=(-H "Authorization: Bearer $EX_TOKEN" -H 'Content-Type: application/json')
+  curl -fs -o /dev/null "${EX_AUTH[@]}" -X POST "$BASE/api/v1/market/listings" \
+    -d '{"instrument":"CEA-2024","prev_close_fen":5000,"fee_bps":0}' || { echo "http_load: listing failed" >&2; exit 2; }
+  curl -fs -o /dev/null "${EX_AUTH[@]}" -X POST "$BASE/api/v1/market/listings/CEA-2024/state" \
+    -d '{"state":"open"}' || { echo "http_load: opening the market failed" >&2; exit 2; }
+  echo "  orders      CEA-2024 listed and open; sellers $SELLERS; buyers $BUYERS"
+fi
 
 # Shared Lua: per-thread error counts gathered in done(), one RESULT line for this script to parse.
 lua_common() {
@@ -184,6 +227,35 @@ function response(status, headers, body)
 end
 EOF
 
+cat >"$WORK/orders.lua" <<EOF
+$(lua_common)
+local sellers = {${SELLERS:-0}}
+local buyers = {${BUYERS:-0}}
+local sell_headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer ${SELL_TOKEN:-}"}
+local buy_headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer ${BUY_TOKEN:-}"}
+local k = 0
+function init(args) errors = 0; first_error = ""; k = tid * 1000003 end
+-- The k-th order: sells at 5000-5009 fen and buys at 4995-5004 alternate, 1-10 t each.
+function request()
+  k = k + 1
+  local quantity = 1 + k % 10
+  if k % 2 == 0 then
+    local body = string.format('{"instrument":"CEA-2024","account_id":%d,"side":"sell","price_fen":%d,"quantity":%d}',
+      sellers[(k % #sellers) + 1], 5000 + (k * 7) % 10, quantity)
+    return wrk.format("POST", nil, sell_headers, body)
+  end
+  local body = string.format('{"instrument":"CEA-2024","account_id":%d,"side":"buy","price_fen":%d,"quantity":%d}',
+    buyers[(k % #buyers) + 1], 4995 + (k * 3) % 10, quantity)
+  return wrk.format("POST", nil, buy_headers, body)
+end
+function response(status, headers, body)
+  if status ~= 201 then
+    errors = errors + 1
+    if first_error == "" then first_error = status .. " " .. string.sub(body, 1, 300) end
+  end
+end
+EOF
+
 # run_wrk NAME LUA PATH DURATION -> sets R_REQ R_RPS R_P50 R_P90 R_P99 R_MAX R_ERR and the CPU figures;
 # wrk's own report goes to \$WORK/wrk.log (kept with KEEP=1).
 CLK_TCK="$(getconf CLK_TCK)"
@@ -262,12 +334,28 @@ if (( BATCH > 0 )); then
   TOTAL_ERRORS=$((TOTAL_ERRORS + R_ERR))
 fi
 
+if (( ORDERS > 0 )); then
+  if (( WARMUP > 0 )); then run_wrk warmup "$WORK/orders.lua" /api/v1/market/orders "$WARMUP"; fi
+  ORDER_ENTRIES_START="$(curl -fs "$BASE/api/v1/health" | jq -r .entries)"
+  run_wrk orders "$WORK/orders.lua" /api/v1/market/orders "$DURATION"
+  ORDER_ENTRIES_END="$(curl -fs "$BASE/api/v1/health" | jq -r .entries)"
+  ORDER_RPS=$R_RPS; ORDER_P50=$R_P50; ORDER_P99=$R_P99; ORDER_ERR=$R_ERR; ORDER_REQ=$R_REQ
+  report "POST /market/orders (1 order)" 1
+  TOTAL_ERRORS=$((TOTAL_ERRORS + R_ERR))
+fi
+
 echo
 echo "  single transfers: $TRANSFER_RPS transfers/s, p50 $TRANSFER_P50 ms, p99 $TRANSFER_P99 ms, errors $TRANSFER_ERR"
 echo "  ratio to the baseline (GET /health req/s): $(python3 -c "print(f'{$TRANSFER_RPS / $HEALTH_RPS:.2f}')")"
 echo "  server-side: $((ENTRIES_END - ENTRIES_START)) entries written during the run; wrk counted $TRANSFER_REQ responses"
 echo "  (the difference is requests in flight when wrk stopped)"
 echo "  target: >= 10000 transfers/s with p99 <= 20 ms (single transfers)"
+if (( ORDERS > 0 )); then
+  echo "  orders: $ORDER_RPS orders/s, p50 $ORDER_P50 ms, p99 $ORDER_P99 ms, errors $ORDER_ERR;" \
+    "ratio to the baseline $(python3 -c "print(f'{$ORDER_RPS / $HEALTH_RPS:.2f}')")"
+  echo "  server-side: $((ORDER_ENTRIES_END - ORDER_ENTRIES_START)) entries (freezes and settlements) for $ORDER_REQ orders answered"
+  echo "  target: >= 20000 orders/s with p99 <= 20 ms"
+fi
 
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID" 2>/dev/null || true

@@ -17,6 +17,7 @@
 #include "core/time.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "service/exchange_service.h"
 #include "http/json_mapping.h"
 #include "service/verify_store.h"
 #include "service/open_registry.h"
@@ -40,7 +41,7 @@ int Fail(const Status& st) {
   return kExitError;
 }
 
-int Serve(const std::string& db, ServerOptions options, bool load_demo) {
+int Serve(const std::string& db, ServerOptions options, bool load_demo, const std::string& clock_start) {
   // Block the stop signals in every thread; one thread waits for them and stops the server.
   sigset_t signals;
   sigemptyset(&signals);
@@ -48,8 +49,17 @@ int Serve(const std::string& db, ServerOptions options, bool load_demo) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  Clock* clock = SystemClock();
+  std::unique_ptr<OffsetClock> offset_clock;
+  if (!clock_start.empty()) {
+    std::optional<time_us> start = ParseTimestamp(clock_start);
+    if (!start) return Fail(Status::Invalid("invalid_field", "--clock-start takes an RFC 3339 time", "clock-start"));
+    offset_clock = std::make_unique<OffsetClock>(clock, *start - clock->NowMicros());
+    clock = offset_clock.get();
+    spdlog::warn("the clock starts at {} instead of now", FormatTimestamp(*start));
+  }
   Registry registry;
-  Status st = OpenRegistry(db, SystemClock(), ServiceOptions(), &registry);
+  Status st = OpenRegistry(db, clock, ServiceOptions(), &registry);
   if (!st.ok()) return Fail(st);
   if (load_demo) {
     User probe;
@@ -61,7 +71,11 @@ int Serve(const std::string& db, ServerOptions options, bool load_demo) {
                    summary.organizations, summary.accounts, summary.movements, summary.facilities, summary.reports);
     }
   }
+  std::unique_ptr<ExchangeService> exchange;
+  st = ExchangeService::Open(registry.service.get(), &exchange);
+  if (!st.ok()) return Fail(st);
   Api api(registry.service.get());
+  api.AttachExchange(exchange.get());
   HttpServer server(&api, options);
   std::thread waiter([&] {
     int received = 0;
@@ -260,6 +274,10 @@ int main(int argc, char** argv) {
   serve->add_option("--web-root", server_options.web_root, "Directory of the built web UI (env GREENLOOP_WEB_ROOT)");
   serve->add_option("--threads", server_options.threads, "HTTP worker threads")->capture_default_str()->check(CLI::Range(2, 1024));
   serve->add_flag("--load-demo", load_demo, "Load the demo data when the database has none");
+  std::string clock_start = EnvOr("GREENLOOP_CLOCK_START", "");
+  serve->add_option("--clock-start", clock_start,
+                    "Run the clock from this RFC 3339 time instead of now, at real pace (rehearsals, tests; env "
+                    "GREENLOOP_CLOCK_START)");
 
   CLI::App* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema");
   add_db(migrate);
@@ -311,7 +329,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   spdlog::set_level(spdlog::level::info);
-  if (*serve) return Serve(db, server_options, load_demo);
+  if (*serve) return Serve(db, server_options, load_demo, clock_start);
   if (*migrate) return Migrate(db, as_json);
   if (*demo) return Demo(db, as_json);
   if (*verify) return Verify(db, as_json);

@@ -34,6 +34,19 @@ class ManualClock : public Clock {
   time_us now_us_;
 };
 
+// Another clock moved by a fixed offset: a server started "as of" another moment (a rehearsal of a
+// trading day outside market hours, the browser and API tests of the exchange) keeps real time's
+// pace from there.
+class OffsetClock : public Clock {
+ public:
+  OffsetClock(Clock* base, time_us offset_us) : base_(base), offset_us_(offset_us) {}
+  time_us NowMicros() override { return base_->NowMicros() + offset_us_; }
+
+ private:
+  Clock* base_;
+  time_us offset_us_;
+};
+
 // "2026-11-21T21:40:00.123Z" (millisecond precision).
 std::string FormatTimestamp(time_us t);
 // Accepts RFC 3339 with 'Z' or an offset, optional fraction; also a bare date (midnight UTC).

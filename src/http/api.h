@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "service/exchange_service.h"
 #include "service/registry_service.h"
 
 namespace greenloop {
@@ -41,6 +42,8 @@ struct HttpResponse {
 class Api {
  public:
   explicit Api(RegistryService* service);
+  // Adds the exchange's routes (market_api.cc); `exchange` must outlive the Api.
+  void AttachExchange(ExchangeService* exchange);
   HttpResponse Handle(const HttpRequest& request);
   // The OpenAPI 3.0 document, built from the route table.
   std::string OpenApiDocument() const;
@@ -61,6 +64,7 @@ class Api {
   void RegisterRoutes();
   void RegisterMrvRoutes();  // mrv_api.cc
   void RegisterCarbonRoutes();  // carbon_api.cc
+  void RegisterMarketRoutes();  // market_api.cc
 
   // Handlers.
   HttpResponse Health(const HttpRequest&);
@@ -98,6 +102,7 @@ class Api {
   std::string ActorName(UserId id);
 
   RegistryService* service_;
+  ExchangeService* exchange_ = nullptr;
   std::vector<Route> routes_;
   std::mutex actor_mutex_;
   std::unordered_map<UserId, std::string> actor_names_;

@@ -310,12 +310,30 @@ void OrderBook::MatchAndRest(OrderId id, OwnerId owner, Side side, std::uint32_t
 
 // ---- commands ---------------------------------------------------------------------------------
 
-SubmitResult OrderBook::Submit(const NewOrder& order, std::vector<Event>* events) {
-  GL_ASSERT(events != nullptr);
+OrderCode OrderBook::CheckSubmit(const NewOrder& order) const {
   OrderCode code = order.owner_id > 0 ? OrderCode::kOk : OrderCode::kOwnerMissing;
   if (code == OrderCode::kOk) code = ValidateQuantity(order.quantity);
   if (code == OrderCode::kOk) code = ValidatePrice(order.price_ticks);
   if (code == OrderCode::kOk && resting_count_ >= static_cast<std::int64_t>(kNil) - 1) code = OrderCode::kBookFull;
+  return code;
+}
+
+OrderCode OrderBook::CheckReplace(OrderId order_id, OwnerId owner_id, std::int64_t price_ticks,
+                                  quantity_t quantity) const {
+  std::uint32_t slot = kNil;
+  if (order_id > 0 && order_id <= static_cast<OrderId>(slot_of_id_.size())) {
+    slot = slot_of_id_[static_cast<std::size_t>(order_id - 1)];
+  }
+  OrderCode code = slot == kNil ? OrderCode::kUnknownOrder : OrderCode::kOk;
+  if (code == OrderCode::kOk && orders_[slot].owner != owner_id) code = OrderCode::kNotOwner;
+  if (code == OrderCode::kOk) code = ValidateQuantity(quantity);
+  if (code == OrderCode::kOk) code = ValidatePrice(price_ticks);
+  return code;
+}
+
+SubmitResult OrderBook::Submit(const NewOrder& order, std::vector<Event>* events) {
+  GL_ASSERT(events != nullptr);
+  const OrderCode code = CheckSubmit(order);
   if (code != OrderCode::kOk) {
     RejectEvent(code, 0, events);
     return SubmitResult{code, 0};
@@ -364,18 +382,12 @@ OrderCode OrderBook::Cancel(OrderId order_id, OwnerId owner_id, std::vector<Even
 OrderCode OrderBook::Replace(OrderId order_id, OwnerId owner_id, std::int64_t price_ticks, quantity_t quantity,
                              std::vector<Event>* events) {
   GL_ASSERT(events != nullptr);
-  std::uint32_t slot = kNil;
-  if (order_id > 0 && order_id <= static_cast<OrderId>(slot_of_id_.size())) {
-    slot = slot_of_id_[static_cast<std::size_t>(order_id - 1)];
-  }
-  OrderCode code = slot == kNil ? OrderCode::kUnknownOrder : OrderCode::kOk;
-  if (code == OrderCode::kOk && orders_[slot].owner != owner_id) code = OrderCode::kNotOwner;
-  if (code == OrderCode::kOk) code = ValidateQuantity(quantity);
-  if (code == OrderCode::kOk) code = ValidatePrice(price_ticks);
+  const OrderCode code = CheckReplace(order_id, owner_id, price_ticks, quantity);
   if (code != OrderCode::kOk) {
     RejectEvent(code, order_id, events);
     return code;
   }
+  const std::uint32_t slot = slot_of_id_[static_cast<std::size_t>(order_id - 1)];
   Order& o = orders_[slot];
   GL_ASSERT(o.id == order_id);
   std::uint32_t level = LevelOf(price_ticks);

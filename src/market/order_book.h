@@ -163,6 +163,12 @@ class OrderBook {
   // appends one kRejected event and changes nothing.
   SubmitResult Submit(const NewOrder& order, std::vector<Event>* events);
 
+  // What Submit would refuse the order with (kOk when it would accept it), without changing
+  // anything: a caller that must reserve funds first asks this, reserves, then submits.
+  OrderCode CheckSubmit(const NewOrder& order) const;
+  // Same for Replace.
+  OrderCode CheckReplace(OrderId order_id, OwnerId owner_id, std::int64_t price_ticks, quantity_t quantity) const;
+
   // Removes an open order of owner_id. Appends kCancelled (kRequested) or kRejected.
   OrderCode Cancel(OrderId order_id, OwnerId owner_id, std::vector<Event>* events);
 

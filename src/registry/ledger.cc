@@ -309,6 +309,47 @@ LedgerCode Ledger::Move(const Movement& m, time_us now_us, UserId actor, Entry* 
   return LedgerCode::kOk;
 }
 
+LedgerCode Ledger::Settle(std::vector<Posting> postings, const std::string& memo, time_us now_us, UserId actor,
+                          Entry* entry, LedgerRefusal* refusal) {
+  GL_ASSERT(entry != nullptr && refusal != nullptr);
+  if (postings.size() < 2) {
+    return Refuse(refusal, LedgerCode::kInvalidQuantity, "a settlement needs at least two postings", "postings");
+  }
+  std::map<std::string, quantity_t, std::less<>> sums;
+  for (const Posting& p : postings) {
+    if (p.amount == 0) {
+      return Refuse(refusal, LedgerCode::kInvalidQuantity, "a settlement posting moves a non-zero amount", "postings");
+    }
+    LedgerCode code = CheckInstrument(p.instrument, now_us, false, refusal);
+    if (code != LedgerCode::kOk) return code;
+    code = CheckAccountMayMove(p.account_id, "postings", false, refusal);
+    if (code != LedgerCode::kOk) return code;
+    if (IsSystemSink(p.account_id)) {
+      return Refuse(refusal, LedgerCode::kAccountKindNotAllowed,
+                    "the registry's issuance, retirement and cancellation accounts take no part in settlement",
+                    "postings");
+    }
+    if (!CheckedAdd(sums[p.instrument], p.amount, &sums[p.instrument])) {
+      return Refuse(refusal, LedgerCode::kQuantityOverflow, "the quantity is too large", "postings");
+    }
+  }
+  for (const auto& [instrument, sum] : sums) {
+    if (sum != 0) {
+      return Refuse(refusal, LedgerCode::kInvalidQuantity,
+                    "the postings of " + instrument + " sum to " + std::to_string(sum) + ", not zero", "postings");
+    }
+  }
+  LedgerCode code = CheckPostings(postings, refusal);
+  if (code != LedgerCode::kOk) return code;
+  Entry out;
+  out.kind = EntryKind::kTransfer;
+  out.memo = memo;
+  out.postings = std::move(postings);
+  Append(&out, now_us, actor);
+  *entry = std::move(out);
+  return LedgerCode::kOk;
+}
+
 LedgerCode Ledger::Reverse(const Entry& original, const std::string& memo, time_us now_us, UserId actor, Entry* entry,
                            LedgerRefusal* refusal) {
   GL_ASSERT(original.id > 0 && original.id <= last_entry_id_);

@@ -105,6 +105,12 @@ class Ledger {
 
   // Validates the movement and, when it is allowed, appends its entry (returned in *entry).
   LedgerCode Move(const Movement& movement, time_us now_us, UserId actor, Entry* entry, LedgerRefusal* refusal);
+  // Posts a delivery-versus-payment entry (kind transfer) that moves several instruments at once,
+  // as the exchange settles a trade: the instrument from the seller's frozen part to the buyer,
+  // the price from the buyer's frozen cash to the seller, fees to the clearing account. Each
+  // instrument's postings must sum to zero; every account must be open and none a system sink.
+  LedgerCode Settle(std::vector<Posting> postings, const std::string& memo, time_us now_us, UserId actor,
+                    Entry* entry, LedgerRefusal* refusal);
   // Posts the negation of `original`, which the caller read from the journal.
   LedgerCode Reverse(const Entry& original, const std::string& memo, time_us now_us, UserId actor, Entry* entry,
                      LedgerRefusal* refusal);

@@ -193,9 +193,11 @@ Status ApplyReversal(WriteContext& ctx, const Principal& principal, EntryId orig
 Status ApplyExpiry(WriteContext& ctx, const Principal& principal, const std::string& instrument,
                    const std::string& memo, Entry* entry) {
   GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kRegulator}, "expire instruments"));
+  if (ctx.observer() != nullptr) GL_RETURN_IF_ERROR(ctx.observer()->BeforeInstrumentExpires(ctx, instrument));
   LedgerRefusal refusal;
   LedgerCode code = ctx.ledger().Expire(instrument, memo, ctx.now(), principal.user.id, entry, &refusal);
   if (code != LedgerCode::kOk) return RefusalStatus(code, refusal);
+  if (ctx.observer() != nullptr) ctx.observer()->AfterInstrumentExpired(ctx, instrument);
   ctx.AddEntry(*entry);
   const Instrument* expired = ctx.ledger().FindInstrument(instrument);
   GL_ASSERT(expired != nullptr && expired->status == InstrumentStatus::kExpired);
@@ -308,9 +310,14 @@ Status CreateAccount(WriteContext& ctx, const Principal& principal, OrgId org_id
 Status ChangeAccountStatus(WriteContext& ctx, const Principal& principal, AccountId id, AccountStatus status,
                            Account* out) {
   GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kRegulator}, "change account status"));
+  // A frozen or closed account cannot trade: the exchange withdraws its open orders and gives
+  // back what they kept frozen, in the same commit as the status change.
+  const bool stops = status != AccountStatus::kOpen && ctx.observer() != nullptr;
+  if (stops) GL_RETURN_IF_ERROR(ctx.observer()->BeforeAccountStops(ctx, id));
   LedgerRefusal refusal;
   LedgerCode code = ctx.ledger().SetAccountStatus(id, status, ctx.now(), &refusal);
   if (code != LedgerCode::kOk) return RefusalStatus(code, refusal);
+  if (stops) ctx.observer()->AfterAccountStopped(ctx, id);
   const Account* account = ctx.ledger().FindAccount(id);
   GL_ASSERT(account != nullptr && account->status == status);
   ctx.RecordAccount(*account);

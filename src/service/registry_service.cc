@@ -11,13 +11,15 @@ namespace {
 // Sizes of a batch's parts, so that a refused job's rows can be dropped again.
 struct BatchMark {
   size_t entries, instruments, organizations, accounts, families, users, tokens, audit, idempotency;
+  size_t listings, commands, orders, trades;
   bool mrv_empty;  // MRV rows come only from exclusive jobs, each alone in its group
 };
 
 BatchMark MarkBatch(const WriteBatch& b) {
   return BatchMark{b.entries.size(), b.instruments.size(), b.organizations.size(), b.accounts.size(),
                    b.families.size(), b.users.size(), b.tokens.size(), b.audit.size(), b.idempotency.size(),
-                   b.mrv.empty()};
+                   b.market.listings.size(), b.market.commands.size(), b.market.orders.size(),
+                   b.market.trades.size(), b.mrv.empty()};
 }
 
 void TruncateBatch(WriteBatch& b, const BatchMark& m) {
@@ -30,6 +32,10 @@ void TruncateBatch(WriteBatch& b, const BatchMark& m) {
   b.tokens.resize(m.tokens);
   b.audit.resize(m.audit);
   b.idempotency.resize(m.idempotency);
+  b.market.listings.resize(m.listings);
+  b.market.commands.resize(m.commands);
+  b.market.orders.resize(m.orders);
+  b.market.trades.resize(m.trades);
   GL_ASSERT(m.mrv_empty);
   b.mrv = MrvBatch();
 }
@@ -139,6 +145,8 @@ SystemAccounts RegistryService::system_accounts() {
   // Set once at bootstrap, before any concurrent job can exist; read-only afterwards.
   return ledger_.system_accounts();
 }
+
+void RegistryService::SetObserver(LedgerObserver* observer) { observer_.store(observer); }
 
 Reply RegistryService::Execute(Job job) {
   auto pending = std::make_unique<Pending>();
@@ -270,6 +278,7 @@ bool RegistryService::SettleInflight() {
   ledger_.RollbackTo(outcome.start);
   max_org_id_ = outcome.org_mark;
   max_user_id_ = outcome.user_mark;
+  if (LedgerObserver* observer = observer_.load()) observer->AfterRollback(*store_);
   return false;
 }
 
@@ -342,6 +351,7 @@ Reply RegistryService::RunOne(Pending& pending, WriteBatch& batch,
   context.store_ = store_;
   context.batch_ = &batch;
   context.inflight_batch_ = inflight_ ? &inflight_batch_ : nullptr;
+  context.observer_ = observer_.load();
   context.max_org_id_ = &max_org_id_;
   context.max_user_id_ = &max_user_id_;
   context.now_us_ = clock_->NowMicros();

@@ -53,6 +53,26 @@ struct Reply {
   std::string body;
 };
 
+class WriteContext;
+
+// State kept beside the ledger that depends on it (the exchange's order books and what they keep
+// frozen) follows the ledger through these calls, all made on the writer thread.
+class LedgerObserver {
+ public:
+  virtual ~LedgerObserver() = default;
+  // Inside the job that is about to freeze or close an account: release what depends on it
+  // through the ledger. Must not change the observer's own state: the job may still fail.
+  virtual Status BeforeAccountStops(WriteContext& ctx, AccountId account) = 0;
+  // The account is now frozen or closed and the job succeeds: drop what depended on it.
+  virtual void AfterAccountStopped(WriteContext& ctx, AccountId account) = 0;
+  // Same pair for an instrument about to expire.
+  virtual Status BeforeInstrumentExpires(WriteContext& ctx, const std::string& instrument) = 0;
+  virtual void AfterInstrumentExpired(WriteContext& ctx, const std::string& instrument) = 0;
+  // A commit failed and the ledger was rolled back to its durable state; so must the observer,
+  // from the store.
+  virtual void AfterRollback(Store& store) = 0;
+};
+
 // The view a job has of the system while it runs on the writer thread.
 class WriteContext {
  public:
@@ -79,6 +99,9 @@ class WriteContext {
   void PutToken(const TokenRecord& token) { batch_->tokens.push_back(token); }
   // MRV workflow rows; only exclusive jobs (RegistryService::ExecuteExclusive) write them.
   MrvBatch& mrv() { return batch_->mrv; }
+  market::MarketBatch& market() { return batch_->market; }
+  // The observer of the ledger, or nullptr.
+  LedgerObserver* observer() { return observer_; }
   void Audit(UserId user, std::string action, std::string target, std::string details_json);
 
   OrgId NextOrgId() { return ++*max_org_id_; }
@@ -96,6 +119,7 @@ class WriteContext {
   Store* store_ = nullptr;
   WriteBatch* batch_ = nullptr;
   const WriteBatch* inflight_batch_ = nullptr;  // the group being committed, if any
+  LedgerObserver* observer_ = nullptr;
   OrgId* max_org_id_ = nullptr;
   UserId* max_user_id_ = nullptr;
   time_us now_us_ = 0;
@@ -142,6 +166,8 @@ class RegistryService {
   EntryId last_durable_entry_id() const { return last_durable_entry_id_.load(std::memory_order_acquire); }
   // The system accounts of the registry (issuance, retirement, cancellation).
   SystemAccounts system_accounts();
+  // Sets the one observer (or none); call before any job that it should see runs.
+  void SetObserver(LedgerObserver* observer);
 
  private:
   struct Pending {
@@ -189,6 +215,7 @@ class RegistryService {
   Clock* clock_;
   ServiceOptions options_;
   Ledger ledger_;
+  std::atomic<LedgerObserver*> observer_{nullptr};
   std::atomic<EntryId> last_durable_entry_id_{0};
   OrgId max_org_id_ = 0;
   UserId max_user_id_ = 0;

@@ -343,6 +343,7 @@ Status SqlStore::WriteAll(const WriteBatch& b) {
         (*p)[5] = r.created_at_us;
       }));
   if (!b.mrv.empty()) GL_RETURN_IF_ERROR(WriteMrv(b.mrv));
+  if (!b.market.empty()) GL_RETURN_IF_ERROR(WriteMarket(b.market));
   for (const AuditEvent& a : b.audit) rows.push_back({a.at_us, a.user_id, a.action, a.target, a.details_json});
   return run("INSERT INTO audit_log (at_us, user_id, action, target, details) VALUES (?, ?, ?, ?, ?)");
 }

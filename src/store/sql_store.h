@@ -67,6 +67,18 @@ class SqlStore : public Store {
   Status ListPenalties(const CarbonFilter& filter, std::vector<compliance::PenaltyRecord>* out) override;
   Status ListReleases(const CarbonFilter& filter, std::vector<compliance::ReleaseRecord>* out) override;
 
+  // Exchange: sql_store_market.cc.
+  Status LoadMarket(market::MarketSnapshot* out) override;
+  Status ListListings(std::vector<market::Listing>* out) override;
+  Status GetListing(const std::string& instrument, market::Listing* out) override;
+  Status ListOrders(const market::OrderFilter& filter, std::vector<market::MarketOrder>* out) override;
+  Status GetOrder(std::int64_t id, market::MarketOrder* out) override;
+  Status ListTrades(const market::TradeFilter& filter, std::vector<market::MarketTrade>* out) override;
+  Status ListDayTrades(const std::string& instrument, const std::string& trading_day,
+                       std::vector<market::MarketTrade>* out) override;
+  Status BookDepth(const std::string& instrument, int levels, std::vector<DepthLevel>* bids,
+                   std::vector<DepthLevel>* asks) override;
+
  private:
   // A pooled reader connection, returned to the pool when it goes out of scope.
   class Reader {
@@ -87,6 +99,7 @@ class SqlStore : public Store {
   Status Borrow(std::unique_ptr<Reader>* out);
   Status WriteAll(const WriteBatch& batch);
   Status WriteMrv(const MrvBatch& batch);
+  Status WriteMarket(const market::MarketBatch& batch);
 
   std::unique_ptr<SqlDriver> driver_;
   std::mutex writer_mutex_;

@@ -18,6 +18,7 @@
 
 #include "core/status.h"
 #include "compliance/records.h"
+#include "market/records.h"
 #include "mrv/records.h"
 #include "registry/model.h"
 
@@ -128,11 +129,12 @@ struct WriteBatch {
   std::vector<IdempotencyRecord> idempotency;
   std::vector<AuditEvent> audit;
   MrvBatch mrv;
+  market::MarketBatch market;
 
   bool empty() const {
     return entries.empty() && holdings.empty() && families.empty() && instruments.empty() &&
            organizations.empty() && accounts.empty() && users.empty() && tokens.empty() && idempotency.empty() &&
-           audit.empty() && mrv.empty();
+           audit.empty() && mrv.empty() && market.empty();
   }
   void Clear() { *this = WriteBatch(); }
 };
@@ -246,6 +248,25 @@ class Store {
   virtual Status ListSurrenders(const CarbonFilter& filter, std::vector<compliance::SurrenderRecord>* out) = 0;
   virtual Status ListPenalties(const CarbonFilter& filter, std::vector<compliance::PenaltyRecord>* out) = 0;
   virtual Status ListReleases(const CarbonFilter& filter, std::vector<compliance::ReleaseRecord>* out) = 0;
+
+  // Exchange (market/records.h).
+  // What the exchange rebuilds itself from at start (see MarketSnapshot), read in one snapshot.
+  virtual Status LoadMarket(market::MarketSnapshot* out) = 0;
+  // Every listing, by instrument.
+  virtual Status ListListings(std::vector<market::Listing>* out) = 0;
+  virtual Status GetListing(const std::string& instrument, market::Listing* out) = 0;
+  // Orders matching the filter, newest (largest id) first; filter.limit in 1..1000.
+  virtual Status ListOrders(const market::OrderFilter& filter, std::vector<market::MarketOrder>* out) = 0;
+  virtual Status GetOrder(std::int64_t id, market::MarketOrder* out) = 0;
+  // Trades matching the filter, newest first; filter.limit in 1..1000.
+  virtual Status ListTrades(const market::TradeFilter& filter, std::vector<market::MarketTrade>* out) = 0;
+  // All the trades of an instrument's day in id (time) order, for market data.
+  virtual Status ListDayTrades(const std::string& instrument, const std::string& trading_day,
+                               std::vector<market::MarketTrade>* out) = 0;
+  // The stored book of an instrument: its open orders summed by price, at most `levels` prices
+  // per side, bids highest first and asks lowest first (none when levels <= 0).
+  virtual Status BookDepth(const std::string& instrument, int levels, std::vector<DepthLevel>* bids,
+                           std::vector<DepthLevel>* asks) = 0;
 };
 
 // Opens the store named by a URL: "sqlite:PATH" (or a path ending in .db) or "postgresql://…".

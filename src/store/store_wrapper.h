@@ -61,8 +61,6 @@ class StoreWrapper : public Store {
   Status Supply(std::vector<SupplyRow>* out) override { return target_->Supply(out); }
   Status Activity(time_us since_us, std::vector<ActivityRow>* out) override { return target_->Activity(since_us, out); }
 
- private:
-  Store* target_;
   Status ListFacilities(const FacilityFilter& filter, std::vector<mrv::Facility>* out) override {
     return target_->ListFacilities(filter, out);
   }
@@ -103,6 +101,29 @@ class StoreWrapper : public Store {
   Status ListReleases(const CarbonFilter& filter, std::vector<compliance::ReleaseRecord>* out) override {
     return target_->ListReleases(filter, out);
   }
+  Status LoadMarket(market::MarketSnapshot* out) override { return target_->LoadMarket(out); }
+  Status ListListings(std::vector<market::Listing>* out) override { return target_->ListListings(out); }
+  Status GetListing(const std::string& instrument, market::Listing* out) override {
+    return target_->GetListing(instrument, out);
+  }
+  Status ListOrders(const market::OrderFilter& filter, std::vector<market::MarketOrder>* out) override {
+    return target_->ListOrders(filter, out);
+  }
+  Status GetOrder(std::int64_t id, market::MarketOrder* out) override { return target_->GetOrder(id, out); }
+  Status ListTrades(const market::TradeFilter& filter, std::vector<market::MarketTrade>* out) override {
+    return target_->ListTrades(filter, out);
+  }
+  Status ListDayTrades(const std::string& instrument, const std::string& trading_day,
+                       std::vector<market::MarketTrade>* out) override {
+    return target_->ListDayTrades(instrument, trading_day, out);
+  }
+  Status BookDepth(const std::string& instrument, int levels, std::vector<DepthLevel>* bids,
+                   std::vector<DepthLevel>* asks) override {
+    return target_->BookDepth(instrument, levels, bids, asks);
+  }
+
+ private:
+  Store* target_;
 };
 
 }  // namespace greenloop

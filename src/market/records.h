@@ -1,0 +1,161 @@
+// src/market/records.h
+//
+// What the exchange (交易系统) keeps durably: each listed instrument with its market state and
+// current trading day, the command log of each day's order book (replayed after a restart to
+// rebuild the book exactly), the orders with their open quantity and what is still frozen for
+// them, and the trades with the journal entry that settled each one. Plain data.
+#ifndef GREENLOOP_MARKET_RECORDS_H_
+#define GREENLOOP_MARKET_RECORDS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/types.h"
+#include "market/order_book.h"
+
+namespace greenloop::market {
+
+// pre_open: the day's band is published, no orders yet; open: continuous trading within the
+// calendar's sessions; halted: no new orders or replaces, cancels allowed; closed: the day ended
+// and its open orders expired.
+enum class MarketState : std::uint8_t { kPreOpen, kOpen, kHalted, kClosed };
+
+enum class OrderStatus : std::uint8_t { kOpen, kFilled, kCancelled, kExpired };
+
+// Why an order stopped being open.
+enum class OrderEnd : std::uint8_t {
+  kNone,           // still open
+  kFilled,
+  kCancelled,      // by its owner
+  kSelfTrade,      // its remainder stopped by self-trade prevention
+  kExpired,        // the trading day closed
+  kAccountStopped, // the regulator froze or closed the account, or the instrument expired
+};
+
+enum class CommandKind : std::uint8_t { kSubmit, kCancel, kReplace };
+
+struct Listing {
+  std::string instrument;
+  std::string family;
+  std::int64_t fee_bps = 0;  // commission per side, basis points of the notional
+  MarketState state = MarketState::kClosed;
+  std::string trading_day;   // YYYY-MM-DD of the current or last day; empty before the first
+  std::int64_t prev_close_fen = 0;  // the reference price of the current day's band
+  std::int64_t band_low_fen = 0;
+  std::int64_t band_high_fen = 0;
+  time_us listed_at_us = 0;
+  time_us updated_at_us = 0;
+};
+
+// One command that reached a day's order book, in the order the book saw them.
+struct BookCommand {
+  std::int64_t id = 0;  // global sequence, the replay order
+  std::string instrument;
+  std::string trading_day;
+  CommandKind kind = CommandKind::kSubmit;
+  OrderId book_order_id = 0;  // the target of a cancel or replace; the id assigned to a submit
+  OwnerId owner_id = 0;
+  Side side = Side::kBuy;
+  std::int64_t price_fen = 0;
+  quantity_t quantity = 0;
+  time_us at_us = 0;
+};
+
+struct MarketOrder {
+  std::int64_t id = 0;  // the exchange's order id (global)
+  std::string instrument;
+  std::string trading_day;
+  OrderId book_order_id = 0;
+  AccountId account_id = 0;
+  OrgId org_id = 0;
+  UserId user_id = 0;
+  Side side = Side::kBuy;
+  std::int64_t price_fen = 0;
+  quantity_t quantity = 0;         // as first entered
+  quantity_t open_quantity = 0;    // still to trade (0 once closed)
+  quantity_t filled_quantity = 0;
+  std::string reserved_instrument; // the instrument sold, or CNY for a buy
+  quantity_t reserved = 0;         // still frozen for the order in reserved_instrument
+  OrderStatus status = OrderStatus::kOpen;
+  OrderEnd end = OrderEnd::kNone;
+  std::string client_order_id;
+  time_us created_at_us = 0;
+  time_us updated_at_us = 0;
+};
+
+struct MarketTrade {
+  std::int64_t id = 0;
+  std::string instrument;
+  std::string trading_day;
+  std::string mode = "listing";  // listing, block, auction
+  std::int64_t buy_order_id = 0;
+  std::int64_t sell_order_id = 0;
+  AccountId buy_account_id = 0;
+  AccountId sell_account_id = 0;
+  OrgId buy_org_id = 0;
+  OrgId sell_org_id = 0;
+  Side aggressor = Side::kBuy;
+  std::int64_t price_fen = 0;
+  quantity_t quantity = 0;
+  std::int64_t buyer_fee_fen = 0;
+  std::int64_t seller_fee_fen = 0;
+  EntryId entry_id = 0;
+  time_us at_us = 0;
+};
+
+// The rows one commit writes: listings and orders are upserted by key, commands and trades
+// appended.
+struct MarketBatch {
+  std::vector<Listing> listings;
+  std::vector<BookCommand> commands;
+  std::vector<MarketOrder> orders;
+  std::vector<MarketTrade> trades;
+
+  bool empty() const { return listings.empty() && commands.empty() && orders.empty() && trades.empty(); }
+};
+
+struct OrderFilter {
+  std::optional<std::string> instrument;
+  std::optional<OrgId> org_id;
+  std::optional<AccountId> account_id;
+  std::optional<OrderStatus> status;
+  std::optional<std::string> trading_day;
+  std::optional<std::int64_t> before_id;  // cursor: smaller ids, newest first
+  int limit = 100;
+};
+
+struct TradeFilter {
+  std::optional<std::string> instrument;
+  std::optional<OrgId> org_id;  // trades with this organization on either side
+  std::optional<std::string> trading_day;
+  std::optional<std::int64_t> before_id;  // cursor: smaller ids, newest first
+  int limit = 100;
+};
+
+// What the exchange needs at start: every listing, the command log of each listing's current
+// day when the day is not closed, and the open orders; plus the largest ids in use.
+struct MarketSnapshot {
+  std::vector<Listing> listings;
+  std::vector<BookCommand> commands;  // in id order
+  std::vector<MarketOrder> open_orders;
+  std::int64_t max_command_id = 0;
+  std::int64_t max_order_id = 0;
+  std::int64_t max_trade_id = 0;
+};
+
+std::string_view ToString(MarketState v);
+std::string_view ToString(OrderStatus v);
+std::string_view ToString(OrderEnd v);
+std::string_view ToString(CommandKind v);
+std::string_view ToString(Side v);
+std::optional<MarketState> ParseMarketState(std::string_view s);
+std::optional<OrderStatus> ParseOrderStatus(std::string_view s);
+std::optional<OrderEnd> ParseOrderEnd(std::string_view s);
+std::optional<CommandKind> ParseCommandKind(std::string_view s);
+std::optional<Side> ParseSide(std::string_view s);
+
+}  // namespace greenloop::market
+
+#endif  // GREENLOOP_MARKET_RECORDS_H_

@@ -1,0 +1,294 @@
+#include "service/exchange_service.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "calc/market_rules.h"
+#include "core/assert.h"
+#include "core/decimal.h"
+#include "service/operations.h"
+
+namespace greenloop {
+namespace {
+
+using market::Exchange;
+using market::Hold;
+using market::MarketOrder;
+using market::MarketState;
+using market::Outcome;
+
+std::string TradeMemo(const market::MarketTrade& t) {
+  return "挂牌协议成交 listing trade " + std::to_string(t.id) + ": " + std::to_string(t.quantity) + " " + t.instrument +
+         " at " + std::to_string(t.price_fen) + " fen (buy order " + std::to_string(t.buy_order_id) + ", sell order " +
+         std::to_string(t.sell_order_id) + ")";
+}
+
+// The day's close under the CEA rule (SEEE 2021-06-22 [S]): the volume-weighted average of the
+// day's listing trades, half up to the fen [U], or no new close when there was no listing trade.
+std::optional<std::int64_t> ListingVwapFen(const std::vector<market::MarketTrade>& trades) {
+  int128_t turnover = 0;
+  int128_t volume = 0;
+  for (const market::MarketTrade& t : trades) {
+    if (t.mode != "listing") continue;
+    turnover += static_cast<int128_t>(t.price_fen) * t.quantity;
+    volume += t.quantity;
+  }
+  if (volume == 0) return std::nullopt;
+  return static_cast<std::int64_t>((2 * turnover + volume) / (2 * volume));
+}
+
+Result<FamilyTradingRules> RulesOfFamily(const std::string& family) { return calc::TradingRulesFor(family); }
+
+}  // namespace
+
+ExchangeService::~ExchangeService() { registry_->SetObserver(nullptr); }
+
+Status ExchangeService::Open(RegistryService* registry, std::unique_ptr<ExchangeService>* out) {
+  std::unique_ptr<ExchangeService> service(new ExchangeService(registry));
+  GL_RETURN_IF_ERROR(service->Reload(registry->store()));
+  registry->SetObserver(service.get());
+  *out = std::move(service);
+  return Status::OK();
+}
+
+Status ExchangeService::Reload(Store& store) {
+  exchange_.reset();
+  std::vector<Account> clearing;
+  AccountFilter filter;
+  filter.kind = AccountKind::kClearing;
+  GL_RETURN_IF_ERROR(store.ListAccounts(filter, &clearing));
+  market::MarketSnapshot snapshot;
+  GL_RETURN_IF_ERROR(store.LoadMarket(&snapshot));
+  if (clearing.empty()) {
+    if (!snapshot.listings.empty()) return Status::Corruption("instruments are listed but no clearing account exists");
+    return Status::OK();
+  }
+  std::sort(clearing.begin(), clearing.end(), [](const Account& a, const Account& b) { return a.id < b.id; });
+  auto exchange = std::make_unique<Exchange>(clearing.front().id, RulesOfFamily);
+  GL_RETURN_IF_ERROR(exchange->Load(snapshot));
+  exchange_ = std::move(exchange);
+  return Status::OK();
+}
+
+Status ExchangeService::RequireExchange(WriteContext& ctx) {
+  if (exchange_ != nullptr) return Status::OK();
+  GL_RETURN_IF_ERROR(Reload(ctx.store()));
+  if (exchange_ == nullptr) {
+    return Status::Refused("exchange_not_configured",
+                           "the exchange has no clearing account yet: create the exchange organization's clearing account");
+  }
+  return Status::OK();
+}
+
+void ExchangeService::AfterRollback(Store& store) {
+  const Status st = Reload(store);
+  // The store held these books a moment ago; failing to read them back leaves no safe state to
+  // trade on.
+  GL_ASSERT(st.ok());
+}
+
+Status ExchangeService::List(WriteContext& ctx, const Principal& principal, const std::string& instrument,
+                             std::int64_t prev_close_fen, std::int64_t fee_bps, market::Listing* out) {
+  GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kExchange}, "list instruments for trading"));
+  GL_RETURN_IF_ERROR(RequireExchange(ctx));
+  const Instrument* found = ctx.ledger().FindInstrument(instrument);
+  if (found == nullptr) return Status::NotFound("instrument " + instrument + " does not exist", "instrument");
+  GL_RETURN_IF_ERROR(exchange_->CheckList(*found, prev_close_fen, fee_bps));
+  Outcome outcome = exchange_->ApplyList(*found, prev_close_fen, fee_bps, ctx.now());
+  PostOutcome(ctx, principal.user.id, outcome, true);
+  *out = outcome.listings.front();
+  ctx.Audit(principal.user.id, "market.list", instrument,
+            nlohmann::json{{"prev_close_fen", prev_close_fen}, {"fee_bps", fee_bps}}.dump());
+  return Status::OK();
+}
+
+Status ExchangeService::SetState(WriteContext& ctx, const Principal& principal, const std::string& instrument,
+                                 MarketState state, market::Listing* listing, std::vector<MarketOrder>* expired) {
+  GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kExchange}, "change the market state"));
+  GL_RETURN_IF_ERROR(RequireExchange(ctx));
+  GL_RETURN_IF_ERROR(exchange_->CheckSetState(instrument, state, ctx.now()));
+  std::optional<std::int64_t> close;
+  if (state == MarketState::kClosed) {
+    std::vector<market::MarketTrade> trades;
+    GL_RETURN_IF_ERROR(ctx.store().ListDayTrades(instrument, exchange_->FindListing(instrument)->trading_day, &trades));
+    close = ListingVwapFen(trades);
+  }
+  Outcome outcome = exchange_->ApplySetState(instrument, state, ctx.now(), close);
+  PostOutcome(ctx, principal.user.id, outcome, true);
+  *listing = outcome.listings.front();
+  *expired = outcome.orders;
+  ctx.Audit(principal.user.id, "market.state", instrument, nlohmann::json{{"state", ToString(state)}}.dump());
+  return Status::OK();
+}
+
+Status ExchangeService::Freeze(WriteContext& ctx, UserId actor, const Hold& hold, std::int64_t order_id) {
+  GL_ASSERT(hold.amount > 0);
+  Movement freeze;
+  freeze.kind = EntryKind::kFreeze;
+  freeze.from_account = hold.account_id;
+  freeze.instrument = hold.instrument;
+  freeze.quantity = hold.amount;
+  freeze.memo = order_id == 0 ? std::string("交易冻结 reserved for a new order")
+                              : "交易冻结 reserved for order " + std::to_string(order_id);
+  Entry entry;
+  LedgerRefusal refusal;
+  const LedgerCode code = ctx.ledger().Move(freeze, ctx.now(), actor, &entry, &refusal);
+  if (code != LedgerCode::kOk) {
+    Status st = RefusalStatus(code, refusal);
+    if (code == LedgerCode::kInsufficientAvailable) {
+      return Status::Refused(hold.instrument == market::kCashInstrument ? "insufficient_funds" : "insufficient_holding",
+                             "the order needs " + std::to_string(hold.amount) + " " + hold.instrument +
+                                 " available in account " + std::to_string(hold.account_id) + ": " + refusal.message,
+                             hold.instrument == market::kCashInstrument ? "price_fen" : "quantity");
+    }
+    return st;
+  }
+  ctx.AddEntry(std::move(entry));
+  return Status::OK();
+}
+
+void ExchangeService::PostOutcome(WriteContext& ctx, UserId actor, Outcome& outcome, bool post_releases) {
+  for (market::Settlement& s : outcome.settlements) {
+    Entry entry;
+    LedgerRefusal refusal;
+    const LedgerCode code = ctx.ledger().Settle(s.postings, TradeMemo(s.trade), ctx.now(), actor, &entry, &refusal);
+    // Both legs were frozen for the orders and their accounts are open (a stopped account's
+    // orders are withdrawn first): a settlement that fails is a broken invariant.
+    GL_ASSERT(code == LedgerCode::kOk);
+    s.trade.entry_id = entry.id;
+    ctx.AddEntry(std::move(entry));
+    ctx.market().trades.push_back(s.trade);
+  }
+  if (post_releases) {
+    for (const Hold& release : outcome.releases) {
+      GL_ASSERT(release.amount < 0);
+      Movement unfreeze;
+      unfreeze.kind = EntryKind::kUnfreeze;
+      unfreeze.from_account = release.account_id;
+      unfreeze.instrument = release.instrument;
+      unfreeze.quantity = -release.amount;
+      unfreeze.memo = "交易解冻 released by the exchange";
+      Entry entry;
+      LedgerRefusal refusal;
+      const LedgerCode code = ctx.ledger().Move(unfreeze, ctx.now(), actor, &entry, &refusal);
+      GL_ASSERT(code == LedgerCode::kOk);
+      ctx.AddEntry(std::move(entry));
+    }
+  }
+  market::MarketBatch& rows = ctx.market();
+  rows.listings.insert(rows.listings.end(), outcome.listings.begin(), outcome.listings.end());
+  rows.commands.insert(rows.commands.end(), outcome.commands.begin(), outcome.commands.end());
+  rows.orders.insert(rows.orders.end(), outcome.orders.begin(), outcome.orders.end());
+}
+
+void ExchangeService::FillResult(const Outcome& outcome, OrderResult* out) const {
+  for (const MarketOrder& order : outcome.orders) {
+    if (order.id == outcome.order_id) out->order = order;
+  }
+  GL_ASSERT(out->order.id == outcome.order_id);
+  out->changed = outcome.orders;
+  for (const market::Settlement& s : outcome.settlements) out->trades.push_back(s.trade);
+}
+
+Status ExchangeService::Submit(WriteContext& ctx, const Principal& principal, const OrderInput& input,
+                               OrderResult* out) {
+  GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kEnterprise}, "place orders"));
+  GL_RETURN_IF_ERROR(RequireExchange(ctx));
+  const Account* account = ctx.ledger().FindAccount(input.account_id);
+  if (account == nullptr) return Status::NotFound("account " + std::to_string(input.account_id) + " does not exist", "account_id");
+  GL_RETURN_IF_ERROR(CheckMayMoveFrom(principal, *account));
+  if (account->kind != AccountKind::kHolding) {
+    return Status::Invalid("invalid_field", "orders trade from a holding account", "account_id");
+  }
+  if (account->status != AccountStatus::kOpen) {
+    return Status::Refused(account->status == AccountStatus::kFrozen ? "account_frozen" : "account_closed",
+                           "account " + std::to_string(account->id) + " is " + std::string(ToString(account->status)) +
+                               " and cannot trade",
+                           "account_id");
+  }
+  market::SubmitRequest request;
+  request.instrument = input.instrument;
+  request.account_id = account->id;
+  request.org_id = account->org_id;
+  request.user_id = principal.user.id;
+  request.side = input.side;
+  request.price_fen = input.price_fen;
+  request.quantity = input.quantity;
+  request.client_order_id = input.client_order_id;
+  Hold freeze;
+  GL_RETURN_IF_ERROR(exchange_->CheckSubmit(request, ctx.now(), &freeze));
+  GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, 0));
+  Outcome outcome = exchange_->ApplySubmit(request, ctx.now());
+  PostOutcome(ctx, principal.user.id, outcome, true);
+  FillResult(outcome, out);
+  return Status::OK();
+}
+
+Status ExchangeService::Cancel(WriteContext& ctx, const Principal& principal, std::int64_t order_id,
+                               OrderResult* out) {
+  GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kEnterprise}, "cancel orders"));
+  GL_RETURN_IF_ERROR(RequireExchange(ctx));
+  const OrgId org = principal.org_id().value_or(0);
+  GL_RETURN_IF_ERROR(exchange_->CheckCancel(order_id, org));
+  Outcome outcome = exchange_->ApplyCancel(order_id, org, ctx.now());
+  PostOutcome(ctx, principal.user.id, outcome, true);
+  FillResult(outcome, out);
+  return Status::OK();
+}
+
+Status ExchangeService::Replace(WriteContext& ctx, const Principal& principal, std::int64_t order_id,
+                                std::int64_t price_fen, quantity_t quantity, OrderResult* out) {
+  GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kEnterprise}, "replace orders"));
+  GL_RETURN_IF_ERROR(RequireExchange(ctx));
+  market::ReplaceRequest request{order_id, principal.org_id().value_or(0), price_fen, quantity};
+  Hold freeze;
+  GL_RETURN_IF_ERROR(exchange_->CheckReplace(request, ctx.now(), &freeze));
+  if (freeze.amount > 0) GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, order_id));
+  Outcome outcome = exchange_->ApplyReplace(request, ctx.now());
+  PostOutcome(ctx, principal.user.id, outcome, true);
+  FillResult(outcome, out);
+  return Status::OK();
+}
+
+Status ExchangeService::ReleaseOrders(WriteContext& ctx, const std::vector<const MarketOrder*>& orders) {
+  for (const MarketOrder* order : orders) {
+    if (order->reserved == 0) continue;
+    Movement unfreeze;
+    unfreeze.kind = EntryKind::kUnfreeze;
+    unfreeze.from_account = order->account_id;
+    unfreeze.instrument = order->reserved_instrument;
+    unfreeze.quantity = order->reserved;
+    unfreeze.memo = "交易解冻 order " + std::to_string(order->id) + " withdrawn";
+    Entry entry;
+    LedgerRefusal refusal;
+    const LedgerCode code = ctx.ledger().Move(unfreeze, ctx.now(), 0, &entry, &refusal);
+    if (code != LedgerCode::kOk) return RefusalStatus(code, refusal);
+    ctx.AddEntry(std::move(entry));
+  }
+  return Status::OK();
+}
+
+Status ExchangeService::BeforeAccountStops(WriteContext& ctx, AccountId account) {
+  if (exchange_ == nullptr) return Status::OK();
+  return ReleaseOrders(ctx, exchange_->OpenOrdersOfAccount(account));
+}
+
+void ExchangeService::AfterAccountStopped(WriteContext& ctx, AccountId account) {
+  if (exchange_ == nullptr) return;
+  Outcome outcome = exchange_->WithdrawAccount(account, ctx.now());
+  PostOutcome(ctx, 0, outcome, false);
+}
+
+Status ExchangeService::BeforeInstrumentExpires(WriteContext& ctx, const std::string& instrument) {
+  if (exchange_ == nullptr) return Status::OK();
+  return ReleaseOrders(ctx, exchange_->OpenOrdersOfInstrument(instrument));
+}
+
+void ExchangeService::AfterInstrumentExpired(WriteContext& ctx, const std::string& instrument) {
+  if (exchange_ == nullptr) return;
+  Outcome outcome = exchange_->WithdrawInstrument(instrument, ctx.now());
+  PostOutcome(ctx, 0, outcome, false);
+}
+
+}  // namespace greenloop

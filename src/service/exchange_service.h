@@ -1,0 +1,91 @@
+// src/service/exchange_service.h
+//
+// The exchange (交易系统) as the registry runs it: the order books of market/exchange.h kept on
+// the registry's writer thread, every order's reservation frozen in the ledger before it reaches
+// a book, every trade settled as one delivery-versus-payment journal entry, and every accepted
+// order, cancel and trade written in the same commit as those entries, so that nothing is
+// acknowledged before it is durable. After a restart the books are rebuilt from the stored
+// command log (Open); after a failed commit, from the store again (AfterRollback).
+//
+// Roles: the exchange operator lists instruments and moves their market state; enterprises trade
+// from their own holding accounts; the regulator and the operator see every order and trade.
+// Freezing or closing an account withdraws its orders; expiring an instrument withdraws its
+// orders (LedgerObserver).
+//
+// The operations run inside jobs (RegistryService::Execute...); thread safety as for jobs.
+#ifndef GREENLOOP_SERVICE_EXCHANGE_SERVICE_H_
+#define GREENLOOP_SERVICE_EXCHANGE_SERVICE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "market/exchange.h"
+#include "service/registry_service.h"
+
+namespace greenloop {
+
+struct OrderInput {
+  std::string instrument;
+  AccountId account_id = 0;
+  Side side = Side::kBuy;
+  std::int64_t price_fen = 0;
+  quantity_t quantity = 0;
+  std::string client_order_id;
+};
+
+// What an order command did: the order as it now stands and the trades it made.
+struct OrderResult {
+  market::MarketOrder order;
+  std::vector<market::MarketTrade> trades;
+  std::vector<market::MarketOrder> changed;  // every order the command changed, counterparties too
+};
+
+class ExchangeService : public LedgerObserver {
+ public:
+  // Loads the exchange from the store and registers it as the registry's ledger observer.
+  static Status Open(RegistryService* registry, std::unique_ptr<ExchangeService>* out);
+  ~ExchangeService() override;
+
+  // Operator (exchange role).
+  Status List(WriteContext& ctx, const Principal& principal, const std::string& instrument,
+              std::int64_t prev_close_fen, std::int64_t fee_bps, market::Listing* out);
+  // Closing computes the day's close from its listing trades (exclusive job: they are durable).
+  Status SetState(WriteContext& ctx, const Principal& principal, const std::string& instrument,
+                  market::MarketState state, market::Listing* listing, std::vector<market::MarketOrder>* expired);
+
+  // Enterprises, from their own holding accounts.
+  Status Submit(WriteContext& ctx, const Principal& principal, const OrderInput& input, OrderResult* out);
+  Status Cancel(WriteContext& ctx, const Principal& principal, std::int64_t order_id, OrderResult* out);
+  Status Replace(WriteContext& ctx, const Principal& principal, std::int64_t order_id, std::int64_t price_fen,
+                 quantity_t quantity, OrderResult* out);
+
+  // LedgerObserver.
+  Status BeforeAccountStops(WriteContext& ctx, AccountId account) override;
+  void AfterAccountStopped(WriteContext& ctx, AccountId account) override;
+  Status BeforeInstrumentExpires(WriteContext& ctx, const std::string& instrument) override;
+  void AfterInstrumentExpired(WriteContext& ctx, const std::string& instrument) override;
+  void AfterRollback(Store& store) override;
+
+ private:
+  explicit ExchangeService(RegistryService* registry) : registry_(registry) {}
+  // Builds the exchange from the store: the clearing account of the exchange organization, the
+  // listings, the replayed books, the open orders. Without a clearing account there is no
+  // exchange yet (nothing can have been listed).
+  Status Reload(Store& store);
+  Status RequireExchange(WriteContext& ctx);
+  // Posts the outcome's settlements (and releases, unless already posted) to the ledger and adds
+  // its rows to the commit.
+  void PostOutcome(WriteContext& ctx, UserId actor, market::Outcome& outcome, bool post_releases);
+  Status Freeze(WriteContext& ctx, UserId actor, const market::Hold& hold, std::int64_t order_id);
+  // Unfreezes what every open order of the account (or instrument) keeps frozen.
+  Status ReleaseOrders(WriteContext& ctx, const std::vector<const market::MarketOrder*>& orders);
+  void FillResult(const market::Outcome& outcome, OrderResult* out) const;
+
+  RegistryService* registry_;
+  std::unique_ptr<market::Exchange> exchange_;  // null until an exchange clearing account exists
+};
+
+}  // namespace greenloop
+
+#endif  // GREENLOOP_SERVICE_EXCHANGE_SERVICE_H_
