@@ -314,6 +314,7 @@ Outcome Exchange::ApplySetState(const std::string& instrument, MarketState state
   GL_ASSERT(CheckSetState(instrument, state, now_us).ok());
   Market& market = *FindMarket(instrument);
   Outcome out;
+  TradingDay day;
   if (market.listing.state == MarketState::kClosed) {
     const SessionState session = SessionAt(market.rules, TradingMode::kListing, now_us);
     const InstrumentRules book = ListingBookRules(market.rules, market.listing.prev_close_fen).value();
@@ -322,6 +323,7 @@ Outcome Exchange::ApplySetState(const std::string& instrument, MarketState state
     market.listing.band_high_fen = book.band_high_ticks;
     market.book = std::make_unique<OrderBook>(book);
     market.order_of_book_id.clear();
+    day.opened_at_us = now_us;
   } else if (state == MarketState::kClosed) {
     std::vector<std::int64_t> ids;
     for (const auto& [book_id, order_id] : market.order_of_book_id) ids.push_back(order_id);
@@ -329,10 +331,22 @@ Outcome Exchange::ApplySetState(const std::string& instrument, MarketState state
     for (std::int64_t id : ids) EndOrder(market, open_orders_.at(id), OrderStatus::kExpired, OrderEnd::kExpired, now_us, &out);
     GL_ASSERT(market.order_of_book_id.empty());
     market.book.reset();
-    if (day_close_fen) {
-      GL_ASSERT(*day_close_fen > 0);
-      market.listing.prev_close_fen = *day_close_fen;
-    }
+    day.close_fen = day_close_fen.value_or(market.listing.prev_close_fen);
+    day.closed_at_us = now_us;
+  }
+  // The day's row carries the reference it opened with; the store keeps the first opened_at.
+  const bool day_changes = day.opened_at_us != 0 || day.closed_at_us != 0;
+  if (day_changes) {
+    day.instrument = market.listing.instrument;
+    day.trading_day = market.listing.trading_day;
+    day.prev_close_fen = market.listing.prev_close_fen;
+    day.band_low_fen = market.listing.band_low_fen;
+    day.band_high_fen = market.listing.band_high_fen;
+    out.days.push_back(day);
+  }
+  if (state == MarketState::kClosed) {
+    GL_ASSERT(day.close_fen > 0);
+    market.listing.prev_close_fen = day.close_fen;
   }
   market.listing.state = state;
   market.listing.updated_at_us = now_us;

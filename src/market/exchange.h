@@ -79,6 +79,7 @@ struct Outcome {
   std::vector<MarketOrder> orders;    // every order the command changed, in its final state
   std::vector<BookCommand> commands;  // what reached a book, to log for replay
   std::vector<Listing> listings;      // listings whose state or day changed
+  std::vector<TradingDay> days;       // a day opened or closed
 };
 
 struct SubmitRequest {

@@ -49,6 +49,19 @@ struct Listing {
   time_us updated_at_us = 0;
 };
 
+// One trading day of a listing: its reference price and band, set when the day opens, and its
+// close, set when it closes (0 while the day is open). With the day's trades it gives the day's bar.
+struct TradingDay {
+  std::string instrument;
+  std::string trading_day;
+  std::int64_t prev_close_fen = 0;
+  std::int64_t band_low_fen = 0;
+  std::int64_t band_high_fen = 0;
+  std::int64_t close_fen = 0;
+  time_us opened_at_us = 0;
+  time_us closed_at_us = 0;
+};
+
 // One command that reached a day's order book, in the order the book saw them.
 struct BookCommand {
   std::int64_t id = 0;  // global sequence, the replay order
@@ -105,15 +118,18 @@ struct MarketTrade {
   time_us at_us = 0;
 };
 
-// The rows one commit writes: listings and orders are upserted by key, commands and trades
+// The rows one commit writes: listings, days and orders are upserted by key, commands and trades
 // appended.
 struct MarketBatch {
   std::vector<Listing> listings;
+  std::vector<TradingDay> days;
   std::vector<BookCommand> commands;
   std::vector<MarketOrder> orders;
   std::vector<MarketTrade> trades;
 
-  bool empty() const { return listings.empty() && commands.empty() && orders.empty() && trades.empty(); }
+  bool empty() const {
+    return listings.empty() && days.empty() && commands.empty() && orders.empty() && trades.empty();
+  }
 };
 
 struct OrderFilter {

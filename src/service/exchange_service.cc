@@ -178,6 +178,7 @@ void ExchangeService::PostOutcome(WriteContext& ctx, UserId actor, Outcome& outc
   }
   market::MarketBatch& rows = ctx.market();
   rows.listings.insert(rows.listings.end(), outcome.listings.begin(), outcome.listings.end());
+  rows.days.insert(rows.days.end(), outcome.days.begin(), outcome.days.end());
   rows.commands.insert(rows.commands.end(), outcome.commands.begin(), outcome.commands.end());
   rows.orders.insert(rows.orders.end(), outcome.orders.begin(), outcome.orders.end());
 }

@@ -11,14 +11,14 @@ namespace {
 // Sizes of a batch's parts, so that a refused job's rows can be dropped again.
 struct BatchMark {
   size_t entries, instruments, organizations, accounts, families, users, tokens, audit, idempotency;
-  size_t listings, commands, orders, trades;
+  size_t listings, days, commands, orders, trades;
   bool mrv_empty;  // MRV rows come only from exclusive jobs, each alone in its group
 };
 
 BatchMark MarkBatch(const WriteBatch& b) {
   return BatchMark{b.entries.size(), b.instruments.size(), b.organizations.size(), b.accounts.size(),
                    b.families.size(), b.users.size(), b.tokens.size(), b.audit.size(), b.idempotency.size(),
-                   b.market.listings.size(), b.market.commands.size(), b.market.orders.size(),
+                   b.market.listings.size(), b.market.days.size(), b.market.commands.size(), b.market.orders.size(),
                    b.market.trades.size(), b.mrv.empty()};
 }
 
@@ -33,6 +33,7 @@ void TruncateBatch(WriteBatch& b, const BatchMark& m) {
   b.audit.resize(m.audit);
   b.idempotency.resize(m.idempotency);
   b.market.listings.resize(m.listings);
+  b.market.days.resize(m.days);
   b.market.commands.resize(m.commands);
   b.market.orders.resize(m.orders);
   b.market.trades.resize(m.trades);

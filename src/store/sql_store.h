@@ -74,6 +74,7 @@ class SqlStore : public Store {
   Status ListOrders(const market::OrderFilter& filter, std::vector<market::MarketOrder>* out) override;
   Status GetOrder(std::int64_t id, market::MarketOrder* out) override;
   Status ListTrades(const market::TradeFilter& filter, std::vector<market::MarketTrade>* out) override;
+  Status ListTradingDays(const std::string& instrument, std::vector<market::TradingDay>* out) override;
   Status ListDayTrades(const std::string& instrument, const std::string& trading_day,
                        std::vector<market::MarketTrade>* out) override;
   Status BookDepth(const std::string& instrument, int levels, std::vector<DepthLevel>* bids,

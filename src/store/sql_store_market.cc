@@ -153,6 +153,14 @@ Status SqlStore::WriteMarket(const market::MarketBatch& b) {
       "state = excluded.state, trading_day = excluded.trading_day, prev_close_fen = excluded.prev_close_fen, "
       "band_low_fen = excluded.band_low_fen, band_high_fen = excluded.band_high_fen, "
       "updated_at_us = excluded.updated_at_us"));
+  for (const market::TradingDay& d : b.days) {
+    rows.push_back({d.instrument, d.trading_day, d.prev_close_fen, d.band_low_fen, d.band_high_fen, d.close_fen,
+                    d.opened_at_us, d.closed_at_us});
+  }
+  GL_RETURN_IF_ERROR(run(
+      "INSERT INTO market_days (instrument, trading_day, prev_close_fen, band_low_fen, band_high_fen, close_fen, "
+      "opened_at_us, closed_at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instrument, trading_day) DO UPDATE "
+      "SET close_fen = excluded.close_fen, closed_at_us = excluded.closed_at_us"));
   for (const market::BookCommand& c : b.commands) {
     rows.push_back({c.id, c.instrument, c.trading_day, Name(market::ToString(c.kind)), c.book_order_id, c.owner_id,
                     Name(market::ToString(c.side)), c.price_fen, c.quantity, c.at_us});
@@ -303,6 +311,18 @@ Status SqlStore::ListTrades(const market::TradeFilter& filter, std::vector<marke
   sql += " ORDER BY id DESC LIMIT ?";
   params.push_back(std::int64_t{filter.limit});
   return (*db)->Exec(sql, params, [&](const SqlRow& r) { out->push_back(ReadTrade(r)); });
+}
+
+Status SqlStore::ListTradingDays(const std::string& instrument, std::vector<market::TradingDay>* out) {
+  std::unique_ptr<Reader> db;
+  GL_RETURN_IF_ERROR(Borrow(&db));
+  out->clear();
+  return (*db)->Exec(
+      "SELECT instrument, trading_day, prev_close_fen, band_low_fen, band_high_fen, close_fen, opened_at_us, "
+      "closed_at_us FROM market_days WHERE instrument = ? ORDER BY trading_day",
+      {instrument}, [&](const SqlRow& r) {
+        out->push_back({r.Text(0), r.Text(1), r.Int(2), r.Int(3), r.Int(4), r.Int(5), r.Int(6), r.Int(7)});
+      });
 }
 
 Status SqlStore::ListDayTrades(const std::string& instrument, const std::string& trading_day,

@@ -261,6 +261,8 @@ class Store {
   // Trades matching the filter, newest first; filter.limit in 1..1000.
   virtual Status ListTrades(const market::TradeFilter& filter, std::vector<market::MarketTrade>* out) = 0;
   // All the trades of an instrument's day in id (time) order, for market data.
+  // Every trading day of a listing, oldest first.
+  virtual Status ListTradingDays(const std::string& instrument, std::vector<market::TradingDay>* out) = 0;
   virtual Status ListDayTrades(const std::string& instrument, const std::string& trading_day,
                                std::vector<market::MarketTrade>* out) = 0;
   // The stored book of an instrument: its open orders summed by price, at most `levels` prices

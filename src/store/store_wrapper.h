@@ -113,6 +113,9 @@ class StoreWrapper : public Store {
   Status ListTrades(const market::TradeFilter& filter, std::vector<market::MarketTrade>* out) override {
     return target_->ListTrades(filter, out);
   }
+  Status ListTradingDays(const std::string& instrument, std::vector<market::TradingDay>* out) override {
+    return target_->ListTradingDays(instrument, out);
+  }
   Status ListDayTrades(const std::string& instrument, const std::string& trading_day,
                        std::vector<market::MarketTrade>* out) override {
     return target_->ListDayTrades(instrument, trading_day, out);

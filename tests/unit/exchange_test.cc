@@ -75,7 +75,12 @@ class ExchangeTest : public ::testing::Test {
   }
   void OpenMarket() {
     ASSERT_TRUE(exchange_->CheckSetState(kCea, MarketState::kOpen, kMorning).ok());
-    persisted_.Add(exchange_->ApplySetState(kCea, MarketState::kOpen, kMorning));
+    Outcome opened = exchange_->ApplySetState(kCea, MarketState::kOpen, kMorning);
+    ASSERT_EQ(opened.days.size(), 1u);
+    EXPECT_EQ(opened.days.front().band_low_fen, 4500);  // 50.00 - 10 %
+    EXPECT_EQ(opened.days.front().band_high_fen, 5500);
+    EXPECT_EQ(opened.days.front().close_fen, 0);
+    persisted_.Add(opened);
   }
   SubmitRequest Order(Side side, std::int64_t price_fen, quantity_t quantity, OrgId org, AccountId account) {
     SubmitRequest r;
@@ -262,6 +267,11 @@ TEST_F(ExchangeTest, ClosingExpiresOpenOrdersAndWithdrawingAnAccountReleasesItsO
   ASSERT_EQ(closed.releases.size(), 1u);
   EXPECT_EQ(closed.releases.front().amount, -48'024);  // 48,000 + ceil(24)
   EXPECT_EQ(closed.listings.front().prev_close_fen, 5150);  // the next day's reference
+  ASSERT_EQ(closed.days.size(), 1u);
+  EXPECT_EQ(closed.days.front().trading_day, "2026-11-23");
+  EXPECT_EQ(closed.days.front().prev_close_fen, 5000);  // the reference the day opened with
+  EXPECT_EQ(closed.days.front().close_fen, 5150);
+  EXPECT_EQ(closed.days.front().closed_at_us, kMorning);
 }
 
 TEST_F(ExchangeTest, TheRebuiltExchangeHasTheSameBookAndMakesTheSameNextTrade) {

@@ -19,6 +19,21 @@ CREATE TABLE market_listings (
   CHECK (band_low_fen <= band_high_fen)
 ) STRICT;
 
+-- One row per trading day of a listing: the reference price and band it opened with, and the
+-- close it ended with (0 while it is open). With the day's trades it gives the day's bar.
+CREATE TABLE market_days (
+  instrument TEXT NOT NULL REFERENCES market_listings(instrument),
+  trading_day TEXT NOT NULL,
+  prev_close_fen INTEGER NOT NULL CHECK (prev_close_fen > 0),
+  band_low_fen INTEGER NOT NULL CHECK (band_low_fen > 0),
+  band_high_fen INTEGER NOT NULL,
+  close_fen INTEGER NOT NULL CHECK (close_fen >= 0),
+  opened_at_us INTEGER NOT NULL,
+  closed_at_us INTEGER NOT NULL,
+  PRIMARY KEY (instrument, trading_day),
+  CHECK (band_low_fen <= band_high_fen)
+) STRICT;
+
 -- The command log of each day's order book, appended in the order the book saw the commands.
 -- After a restart the exchange replays the current day's commands (by id) to rebuild the book
 -- exactly, so a row is never changed. Prices and quantities carry no sign checks: the log keeps
