@@ -241,6 +241,71 @@ void Api::RegisterMarketRoutes() {
         return JsonResponse(200, {{"listing", ListingJson(listing)}, {"bids", side(bids)}, {"asks", side(asks)}});
       });
 
+  Add("GET", v1 + "/market/listings/{instrument}/daily",
+      "Daily bars of a listing, oldest first: open, high, low, close (CEA: the day's listing VWAP), VWAP, volumes, "
+      "turnover, change against the previous close",
+      [this](const HttpRequest& r, const Params& p) {
+        Principal principal;
+        Status st = Authenticate(r, &principal);
+        std::vector<DayBar> bars;
+        if (st.ok()) st = ReadDailyBars(service_->store(), p[0], &bars);
+        if (!st.ok()) return ErrorResponse(st);
+        auto price = [](const std::optional<std::int64_t>& fen) { return fen ? json(*fen) : json(); };
+        json items = json::array();
+        for (const DayBar& d : bars) {
+          const DailyBar& b = d.bar;
+          items.push_back({{"day", d.day.trading_day},
+                           {"closed", d.day.closed_at_us != 0},
+                           {"prev_close_fen", price(b.previous_close_fen)},
+                           {"open_fen", price(b.open_fen)},
+                           {"high_fen", price(b.high_fen)},
+                           {"low_fen", price(b.low_fen)},
+                           {"close_fen", price(b.close_fen)},
+                           {"vwap_fen", price(b.vwap_fen)},
+                           {"volume", b.volume},
+                           {"turnover_fen", b.turnover_fen},
+                           {"trade_count", b.trade_count},
+                           {"listing_volume", b.listing_volume},
+                           {"block_volume", b.block_volume},
+                           {"change_fen", price(b.change_fen)},
+                           {"change_bp", price(b.change_bp)}});
+        }
+        return JsonResponse(200, {{"instrument", p[0]}, {"items", items}});
+      });
+
+  Add("GET", v1 + "/market/listings/{instrument}/candles",
+      "Intraday candles of a day's listing trades: day (default the current day), interval minutes (1-1440, default 5)",
+      [this](const HttpRequest& r, const Params& p) {
+        Principal principal;
+        Status st = Authenticate(r, &principal);
+        std::optional<std::string> day;
+        if (st.ok()) st = DayParam(r, &day);
+        std::int64_t interval = 5;
+        if (st.ok()) {
+          if (const std::string* text = r.Query("interval")) st = IdParam(*text, "interval", &interval);
+        }
+        if (st.ok() && interval > 1440) st = Status::Invalid("invalid_field", "interval is 1 to 1440 minutes", "interval");
+        Listing listing;
+        if (st.ok()) st = service_->store().GetListing(p[0], &listing);
+        std::vector<Candle> candles;
+        if (st.ok()) st = ReadCandles(service_->store(), p[0], day.value_or(listing.trading_day), interval, &candles);
+        if (!st.ok()) return ErrorResponse(st);
+        json items = json::array();
+        for (const Candle& c : candles) {
+          items.push_back({{"start", FormatTimestamp(c.start_us)},
+                           {"end", FormatTimestamp(c.end_us)},
+                           {"open_fen", c.open_fen},
+                           {"high_fen", c.high_fen},
+                           {"low_fen", c.low_fen},
+                           {"close_fen", c.close_fen},
+                           {"volume", c.volume},
+                           {"turnover_fen", c.turnover_fen},
+                           {"trade_count", c.trade_count}});
+        }
+        return JsonResponse(200, {{"instrument", p[0]}, {"day", day.value_or(listing.trading_day)},
+                                  {"interval_minutes", interval}, {"items", items}});
+      });
+
   Add("GET", v1 + "/market/trades", "The trade tape, newest first; filters instrument, day, mine=true; cursor before, limit",
       [this](const HttpRequest& r, const Params&) {
         Principal principal;

@@ -6,7 +6,7 @@
 
 #include "calc/market_rules.h"
 #include "core/assert.h"
-#include "core/decimal.h"
+#include "core/time.h"
 #include "service/operations.h"
 
 namespace greenloop {
@@ -24,23 +24,77 @@ std::string TradeMemo(const market::MarketTrade& t) {
          std::to_string(t.sell_order_id) + ")";
 }
 
-// The day's close under the CEA rule (SEEE 2021-06-22 [S]): the volume-weighted average of the
-// day's listing trades, half up to the fen [U], or no new close when there was no listing trade.
-std::optional<std::int64_t> ListingVwapFen(const std::vector<market::MarketTrade>& trades) {
-  int128_t turnover = 0;
-  int128_t volume = 0;
-  for (const market::MarketTrade& t : trades) {
-    if (t.mode != "listing") continue;
-    turnover += static_cast<int128_t>(t.price_fen) * t.quantity;
-    volume += t.quantity;
-  }
-  if (volume == 0) return std::nullopt;
-  return static_cast<std::int64_t>((2 * turnover + volume) / (2 * volume));
-}
-
 Result<FamilyTradingRules> RulesOfFamily(const std::string& family) { return calc::TradingRulesFor(family); }
 
+Result<FamilyTradingRules> RulesOfListing(Store& store, const std::string& instrument) {
+  market::Listing listing;
+  GL_RETURN_IF_ERROR(store.GetListing(instrument, &listing));
+  return RulesOfFamily(listing.family);
+}
+
+// The bar of one stored day from its trades; its close is the CEA rule's (market_data.h).
+Result<DailyBar> BarOf(const market::TradingDay& day, const std::vector<market::MarketTrade>& trades,
+                       std::int64_t tick_fen) {
+  const std::optional<std::int64_t> day_number = ParseDateDays(day.trading_day);
+  GL_ASSERT(day_number.has_value());
+  const std::vector<TradeTick> ticks = TradeTicks(trades);
+  return ComputeDailyBar(*day_number, ticks, day.prev_close_fen, tick_fen);
+}
+
 }  // namespace
+
+std::vector<TradeTick> TradeTicks(const std::vector<market::MarketTrade>& trades) {
+  std::vector<TradeTick> ticks;
+  ticks.reserve(trades.size());
+  for (const market::MarketTrade& t : trades) {
+    TradeTick tick;
+    tick.trade_id = t.id;
+    tick.at_us = t.at_us;
+    tick.price_fen = t.price_fen;
+    tick.quantity = t.quantity;
+    tick.mode = t.mode == "block" ? TradingMode::kBlock : TradingMode::kListing;
+    tick.buy_account_id = t.buy_account_id;
+    tick.sell_account_id = t.sell_account_id;
+    tick.buy_owner_id = t.buy_org_id;
+    tick.sell_owner_id = t.sell_org_id;
+    ticks.push_back(tick);
+  }
+  return ticks;
+}
+
+Status ReadDailyBars(Store& store, const std::string& instrument, std::vector<DayBar>* out) {
+  out->clear();
+  Result<FamilyTradingRules> rules = RulesOfListing(store, instrument);
+  if (!rules.ok()) return rules.status();
+  std::vector<market::TradingDay> days;
+  GL_RETURN_IF_ERROR(store.ListTradingDays(instrument, &days));
+  std::vector<market::MarketTrade> trades;
+  for (const market::TradingDay& day : days) {
+    GL_RETURN_IF_ERROR(store.ListDayTrades(instrument, day.trading_day, &trades));
+    Result<DailyBar> bar = BarOf(day, trades, rules.value().tick_fen);
+    if (!bar.ok()) return bar.status();
+    out->push_back(DayBar{day, bar.value()});
+  }
+  return Status::OK();
+}
+
+Status ReadCandles(Store& store, const std::string& instrument, const std::string& trading_day,
+                   std::int64_t interval_minutes, std::vector<Candle>* out) {
+  Result<FamilyTradingRules> rules = RulesOfListing(store, instrument);
+  if (!rules.ok()) return rules.status();
+  std::vector<market::MarketTrade> trades;
+  GL_RETURN_IF_ERROR(store.ListDayTrades(instrument, trading_day, &trades));
+  CandleSpec spec;
+  spec.interval_minutes = interval_minutes;
+  spec.timezone_offset_minutes = rules.value().timezone_offset_minutes;
+  spec.sessions = rules.value().sessions;
+  spec.selection = TradeSelection::kListingOnly;
+  const std::vector<TradeTick> ticks = TradeTicks(trades);
+  Result<std::vector<Candle>> candles = ComputeCandles(ticks, spec);
+  if (!candles.ok()) return candles.status();
+  *out = std::move(candles.value());
+  return Status::OK();
+}
 
 ExchangeService::~ExchangeService() { registry_->SetObserver(nullptr); }
 
@@ -110,9 +164,16 @@ Status ExchangeService::SetState(WriteContext& ctx, const Principal& principal, 
   GL_RETURN_IF_ERROR(exchange_->CheckSetState(instrument, state, ctx.now()));
   std::optional<std::int64_t> close;
   if (state == MarketState::kClosed) {
+    // The day's trades are all durable: listing-state jobs run alone (exclusive).
+    const market::Listing& current = *exchange_->FindListing(instrument);
     std::vector<market::MarketTrade> trades;
-    GL_RETURN_IF_ERROR(ctx.store().ListDayTrades(instrument, exchange_->FindListing(instrument)->trading_day, &trades));
-    close = ListingVwapFen(trades);
+    GL_RETURN_IF_ERROR(ctx.store().ListDayTrades(instrument, current.trading_day, &trades));
+    market::TradingDay day;
+    day.trading_day = current.trading_day;
+    day.prev_close_fen = current.prev_close_fen;
+    Result<DailyBar> bar = BarOf(day, trades, RulesOfFamily(current.family).value().tick_fen);
+    if (!bar.ok()) return bar.status();
+    close = bar.value().close_fen;
   }
   Outcome outcome = exchange_->ApplySetState(instrument, state, ctx.now(), close);
   PostOutcome(ctx, principal.user.id, outcome, true);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "market/exchange.h"
+#include "market/market_data.h"
 #include "service/registry_service.h"
 
 namespace greenloop {
@@ -40,6 +41,19 @@ struct OrderResult {
   std::vector<market::MarketTrade> trades;
   std::vector<market::MarketOrder> changed;  // every order the command changed, counterparties too
 };
+
+// Trades as market data sees them.
+std::vector<TradeTick> TradeTicks(const std::vector<market::MarketTrade>& trades);
+
+// Market data read from the store (any thread): the bar of every trading day of a listing, oldest
+// first, each with its stored day; and the candles of one day's listing trades.
+struct DayBar {
+  market::TradingDay day;
+  DailyBar bar;
+};
+Status ReadDailyBars(Store& store, const std::string& instrument, std::vector<DayBar>* out);
+Status ReadCandles(Store& store, const std::string& instrument, const std::string& trading_day,
+                   std::int64_t interval_minutes, std::vector<Candle>* out);
 
 class ExchangeService : public LedgerObserver {
  public:

@@ -186,6 +186,8 @@ describe('market: listing agreement trading', { timeout: 170_000 }, () => {
     expectStatus(await h.api('POST', `/market/orders/${a.order.id}/replace`, { token: seller, body: { price_fen: 5010, quantity: 15 } }), 200, 'reduce a');
     const bookBefore = await book();
     await h.kill9();
+    // The outage lasts ten minutes of the test's clock (the clock restarts from the time given).
+    process.env.GREENLOOP_CLOCK_START = '2026-11-23T02:10:00Z';
     await h.start();
     ex = await h.as('exchange'); buyer = await h.as('ent-alu');
     assert.deepEqual(await book(), bookBefore);
@@ -228,6 +230,27 @@ describe('market: listing agreement trading', { timeout: 170_000 }, () => {
     assert.equal((await h.holding(S, INST)).frozen, 0);
     assert.equal((await h.holding(B, CASH)).frozen, 0);
     assertError(await h.api('POST', `/market/listings/${INST}/state`, { token: ex, body: { state: 'open' } }), 409, 'day_already_traded');
+
+    // The day's bar: open = the first listing trade (50.00), high 50.20, low 50.00, close = the
+    // VWAP 50.045 -> 50.05, change +0.05 yuan = +10 bp against the reference 50.00.
+    const daily = expectStatus(await h.api('GET', `/market/listings/${INST}/daily`, { token: third }), 200, 'daily').items;
+    assert.equal(daily.length, 1);
+    assert.deepEqual(
+      (({ day, closed, prev_close_fen, open_fen, high_fen, low_fen, close_fen, volume, turnover_fen, change_fen, change_bp }) =>
+        ({ day, closed, prev_close_fen, open_fen, high_fen, low_fen, close_fen, volume, turnover_fen, change_fen, change_bp }))(daily[0]),
+      { day: '2026-11-23', closed: true, prev_close_fen: 5000, open_fen: 5000, high_fen: 5020, low_fen: 5000, close_fen: 5005,
+        volume: 100, turnover_fen: 500_450, change_fen: 5, change_bp: 10 });
+    // 5-minute candles: the first trade came just after 10:00 Beijing time, the other three just
+    // after the restart at 10:10; a candle's close is its last trade's price.
+    const candles = expectStatus(await h.api('GET', `/market/listings/${INST}/candles?day=2026-11-23&interval=5`, { token: third }), 200, 'candles');
+    assert.deepEqual(candles.items, [
+      { start: '2026-11-23T02:00:00.000Z', end: '2026-11-23T02:05:00.000Z', open_fen: 5000, high_fen: 5000, low_fen: 5000,
+        close_fen: 5000, volume: 60, turnover_fen: 300_000, trade_count: 1 },
+      { start: '2026-11-23T02:10:00.000Z', end: '2026-11-23T02:15:00.000Z', open_fen: 5010, high_fen: 5020, low_fen: 5010,
+        close_fen: 5020, volume: 40, turnover_fen: 200_450, trade_count: 3 },
+    ]);
+    assertError(await h.api('GET', `/market/listings/${INST}/candles?interval=0`, { token: third }), 400, 'invalid_field', { field: 'interval' });
+    assertError(await h.api('GET', '/market/listings/NO-SUCH/daily', { token: third }), 404, 'not_found');
     h.assertNoServerErrors?.();
   });
 });
