@@ -17,6 +17,8 @@ const routes = [
   { path: '/mrv/:id(\\d+)', name: 'mrv-facility', component: () => import('./views/MrvFacilityView.vue'), props: true },
   { path: '/carbon', name: 'carbon', component: () => import('./views/CarbonView.vue') },
   { path: '/carbon/enterprises/:org(\\d+)', name: 'carbon-enterprise', component: () => import('./views/CarbonEnterpriseView.vue'), props: true },
+  // 交易市场 Market: every signed-in role (what each sees is the API's to decide).
+  { path: '/market', name: 'market', component: () => import('./views/MarketView.vue') },
   // Public (no sign-in): the disclosure API needs no token.
   { path: '/disclosure', name: 'disclosure', component: () => import('./views/DisclosureView.vue'), meta: { public: true } },
   { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
