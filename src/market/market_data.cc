@@ -267,13 +267,14 @@ Result<std::vector<PeriodBar>> AggregateByPeriod(std::span<const DailyBar> bars,
 
 namespace {
 
-struct Bucket {
+struct CandleBucket {
   std::int64_t start_of_day_us = 0;  // local, after midnight
   std::int64_t end_of_day_us = 0;
 };
 
 // The bucket of a local time of day (see CandleSpec). sessions are sorted and non-overlapping.
-Bucket BucketAt(std::int64_t time_of_day_us, std::span<const TradingSession> sessions, time_us interval_us) {
+CandleBucket BucketAt(std::int64_t time_of_day_us, std::span<const TradingSession> sessions,
+                      time_us interval_us) {
   constexpr std::int64_t kDayUs = kMicrosPerDay;
   std::int64_t gap_start_us = 0;  // the end of the last session before the time
   std::int64_t gap_end_us = kDayUs;  // the start of the first session after it
@@ -332,7 +333,7 @@ Result<std::vector<Candle>> ComputeCandles(std::span<const TradeTick> trades, co
     if (!Selected(trade, spec.selection)) continue;
     const time_us local_us = trade.at_us + offset_us;
     const std::int64_t day = FloorDiv(local_us, kMicrosPerDay);
-    const Bucket bucket = BucketAt(local_us - day * kMicrosPerDay, sessions, interval_us);
+    const CandleBucket bucket = BucketAt(local_us - day * kMicrosPerDay, sessions, interval_us);
     GL_ASSERT(bucket.start_of_day_us < bucket.end_of_day_us);
     const time_us start_us = day * kMicrosPerDay + bucket.start_of_day_us - offset_us;
     GL_ASSERT(start_us <= trade.at_us);

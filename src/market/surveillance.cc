@@ -201,9 +201,9 @@ Status CheckConcentrationParams(const ConcentrationParams& params) {
 
 // Adds the holdings up by account, then by owner. Owners with nothing are left out; the result is
 // sorted largest first, then by owner id.
-Result<std::vector<OwnerTotal>> OwnerTotals(std::span<const Holding> holdings) {
-  std::vector<Holding> accounts(holdings.begin(), holdings.end());
-  for (const Holding& row : accounts) {
+Result<std::vector<OwnerTotal>> OwnerTotals(std::span<const AccountHolding> holdings) {
+  std::vector<AccountHolding> accounts(holdings.begin(), holdings.end());
+  for (const AccountHolding& row : accounts) {
     if (row.quantity < 0) {
       return Status::Invalid("quantity_negative",
                              "account " + std::to_string(row.account_id) + ": a holding must not be negative",
@@ -213,7 +213,7 @@ Result<std::vector<OwnerTotal>> OwnerTotals(std::span<const Holding> holdings) {
   const Status overflow =
       Status::Invalid("total_overflow", "the total holding does not fit a 64-bit integer", "holdings");
   // One row per account: rows of an account are adjacent once sorted, and must name one owner.
-  std::sort(accounts.begin(), accounts.end(), [](const Holding& a, const Holding& b) {
+  std::sort(accounts.begin(), accounts.end(), [](const AccountHolding& a, const AccountHolding& b) {
     return std::tie(a.account_id, a.owner_id) < std::tie(b.account_id, b.owner_id);
   });
   std::size_t kept = 0;
@@ -224,18 +224,18 @@ Result<std::vector<OwnerTotal>> OwnerTotals(std::span<const Holding> holdings) {
                                "account " + std::to_string(accounts[i].account_id) + " is listed under two owners",
                                "holdings");
       }
-      Holding& merged = accounts[kept - 1];
+      AccountHolding& merged = accounts[kept - 1];
       if (!CheckedAdd(merged.quantity, accounts[i].quantity, &merged.quantity)) return overflow;
       continue;
     }
     accounts[kept++] = accounts[i];
   }
   accounts.resize(kept);
-  std::sort(accounts.begin(), accounts.end(), [](const Holding& a, const Holding& b) {
+  std::sort(accounts.begin(), accounts.end(), [](const AccountHolding& a, const AccountHolding& b) {
     return std::tie(a.owner_id, a.account_id) < std::tie(b.owner_id, b.account_id);
   });
   std::vector<OwnerTotal> owners;
-  for (const Holding& account : accounts) {
+  for (const AccountHolding& account : accounts) {
     if (owners.empty() || owners.back().owner_id != account.owner_id) {
       owners.push_back(OwnerTotal{account.owner_id, 0, 0});
     }
@@ -252,7 +252,8 @@ Result<std::vector<OwnerTotal>> OwnerTotals(std::span<const Holding> holdings) {
 
 }  // namespace
 
-Result<Concentration> ComputeConcentration(std::span<const Holding> holdings, const ConcentrationParams& params) {
+Result<Concentration> ComputeConcentration(std::span<const AccountHolding> holdings,
+                                           const ConcentrationParams& params) {
   GL_RETURN_IF_ERROR(CheckConcentrationParams(params));
   Result<std::vector<OwnerTotal>> totals = OwnerTotals(holdings);
   if (!totals.ok()) return totals.status();

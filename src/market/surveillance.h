@@ -89,7 +89,7 @@ Result<std::vector<RoundTripFinding>> FindRoundTrips(std::span<const TradeTick> 
 // ---- 2. Concentration of holdings ----
 
 // One account's holding of the instrument and the beneficial owner of the account.
-struct Holding {
+struct AccountHolding {
   AccountId account_id = 0;
   OrgId owner_id = 0;
   quantity_t quantity = 0;  // >= 0
@@ -135,7 +135,8 @@ struct Concentration {
 // added up. Refuses a negative quantity ("quantity_negative"), an account listed under two owners
 // ("account_owner_conflict"), a total that does not fit 64 bits ("total_overflow") and parameters
 // out of range ("top_counts", "large_holder_threshold_bp").
-Result<Concentration> ComputeConcentration(std::span<const Holding> holdings, const ConcentrationParams& params);
+Result<Concentration> ComputeConcentration(std::span<const AccountHolding> holdings,
+                                           const ConcentrationParams& params);
 
 // ---- 3. Unusual price moves ----
 

@@ -47,6 +47,8 @@ std::vector<TradeTick> TradeTicks(const std::vector<market::MarketTrade>& trades
   std::vector<TradeTick> ticks;
   ticks.reserve(trades.size());
   for (const market::MarketTrade& t : trades) {
+    // An auction's uniform price is not a continuous-market price: bars and candles leave it out.
+    if (t.mode != "listing" && t.mode != "block") continue;
     TradeTick tick;
     tick.trade_id = t.id;
     tick.at_us = t.at_us;

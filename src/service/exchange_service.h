@@ -42,7 +42,7 @@ struct OrderResult {
   std::vector<market::MarketOrder> changed;  // every order the command changed, counterparties too
 };
 
-// Trades as market data sees them.
+// Trades as market data sees them: listing and block trades (auction trades are left out).
 std::vector<TradeTick> TradeTicks(const std::vector<market::MarketTrade>& trades);
 
 // Market data read from the store (any thread): the bar of every trading day of a listing, oldest

@@ -115,7 +115,7 @@ TEST(SurveillanceTest, RoundTripParametersOutOfRangeAreRefused) {
 }
 
 TEST(SurveillanceTest, ConcentrationAddsAccountsUpByOwner) {
-  const std::vector<Holding> holdings = {
+  const std::vector<AccountHolding> holdings = {
       {11, 1, 3'000}, {12, 1, 1'000}, {11, 1, 1'000},  // owner 1: 5,000 over two accounts (11 listed twice)
       {21, 2, 3'000},
       {31, 3, 1'000},
@@ -152,25 +152,27 @@ TEST(SurveillanceTest, ConcentrationRoundsHalfUp) {
   params.top_counts = {1};
   params.large_holder_threshold_bp = 5'000;
   // Three equal owners: 3,333.33 bp each → 3,333; HHI 3 × 33.33² = 3,333.33 → 3,333.
-  Result<Concentration> thirds = ComputeConcentration(std::vector<Holding>{{1, 1, 1}, {2, 2, 1}, {3, 3, 1}}, params);
+  Result<Concentration> thirds =
+      ComputeConcentration(std::vector<AccountHolding>{{1, 1, 1}, {2, 2, 1}, {3, 3, 1}}, params);
   ASSERT_TRUE(thirds.ok());
   EXPECT_EQ(thirds.value().top[0].share_bp, 3'333);
   EXPECT_EQ(thirds.value().hhi_points, 3'333);
   EXPECT_TRUE(thirds.value().large_holders.empty());
   // 1 and 2 of 3: shares 3,333 and 6,667 bp; HHI (1 + 4) / 9 = 5,555.56 → 5,556.
-  Result<Concentration> two = ComputeConcentration(std::vector<Holding>{{1, 1, 1}, {2, 2, 2}}, params);
+  Result<Concentration> two = ComputeConcentration(std::vector<AccountHolding>{{1, 1, 1}, {2, 2, 2}}, params);
   EXPECT_EQ(two.value().top[0].share_bp, 6'667);
   EXPECT_EQ(two.value().hhi_points, 5'556);
   // One owner holds everything: 10,000; nobody holds anything: 0.
-  EXPECT_EQ(ComputeConcentration(std::vector<Holding>{{1, 1, 7}}, params).value().hhi_points, 10'000);
-  Result<Concentration> none = ComputeConcentration(std::vector<Holding>{{1, 1, 0}}, params);
+  EXPECT_EQ(ComputeConcentration(std::vector<AccountHolding>{{1, 1, 7}}, params).value().hhi_points, 10'000);
+  Result<Concentration> none = ComputeConcentration(std::vector<AccountHolding>{{1, 1, 0}}, params);
   EXPECT_EQ(none.value().hhi_points, 0);
   EXPECT_EQ(none.value().owner_count, 0);
   EXPECT_EQ(none.value().top[0].share_bp, 0);
   EXPECT_TRUE(none.value().large_holders.empty());
   // Two owners of 2^62 − 1 each: squares near 2^124, still exact: HHI 5,000.
   constexpr quantity_t kHalf = (quantity_t{1} << 62) - 1;
-  Result<Concentration> huge = ComputeConcentration(std::vector<Holding>{{1, 1, kHalf}, {2, 2, kHalf}}, params);
+  Result<Concentration> huge =
+      ComputeConcentration(std::vector<AccountHolding>{{1, 1, kHalf}, {2, 2, kHalf}}, params);
   ASSERT_TRUE(huge.ok());
   EXPECT_EQ(huge.value().hhi_points, 5'000);
   EXPECT_EQ(huge.value().large_holders.size(), 2u);
@@ -179,7 +181,7 @@ TEST(SurveillanceTest, ConcentrationRoundsHalfUp) {
 TEST(SurveillanceTest, BadHoldingsAndParametersAreRefused) {
   ConcentrationParams params;
   params.large_holder_threshold_bp = 500;
-  const auto code = [&params](const std::vector<Holding>& holdings) {
+  const auto code = [&params](const std::vector<AccountHolding>& holdings) {
     Result<Concentration> result = ComputeConcentration(holdings, params);
     return result.ok() ? std::string("ok") : result.status().code();
   };
@@ -205,14 +207,14 @@ TEST(SurveillanceTest, ConcentrationMatchesADirectComputation) {
   params.top_counts = {1};
   params.large_holder_threshold_bp = 1;
   for (int round = 0; round < 200; ++round) {
-    std::vector<Holding> holdings;
+    std::vector<AccountHolding> holdings;
     const std::size_t rows = 1 + random() % 30;
     for (std::size_t i = 0; i < rows; ++i) {
       const AccountId account = static_cast<AccountId>(1 + random() % 40);
       holdings.push_back({account, account % 7, static_cast<quantity_t>(random() % 1'000'000)});
     }
     std::map<OrgId, quantity_t> by_owner;
-    for (const Holding& h : holdings) by_owner[h.owner_id] += h.quantity;
+    for (const AccountHolding& h : holdings) by_owner[h.owner_id] += h.quantity;
     int128_t total = 0, squares = 0;
     quantity_t largest = 0;
     for (const auto& [owner, quantity] : by_owner) {
