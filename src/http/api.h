@@ -65,6 +65,8 @@ class Api {
   void RegisterMrvRoutes();  // mrv_api.cc
   void RegisterCarbonRoutes();  // carbon_api.cc
   void RegisterMarketRoutes();  // market_api.cc
+  void RegisterNegotiatedRoutes();  // market_negotiated_api.cc: block trades and auctions
+  void RegisterSurveillanceRoutes();  // surveillance_api.cc
 
   // Handlers.
   HttpResponse Health(const HttpRequest&);

@@ -4,7 +4,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/time.h"
+#include "calc/market_rules.h"
 #include "http/api.h"
+#include "http/market_json.h"
 #include "http/request_body.h"
 #include "service/operations.h"
 
@@ -12,6 +14,10 @@ namespace greenloop {
 namespace {
 
 using nlohmann::json;
+using market_json::IdParam;
+using market_json::LimitParam;
+using market_json::SeesAllOrders;
+using market_json::TradeJson;
 using market::Listing;
 using market::MarketOrder;
 using market::MarketTrade;
@@ -28,8 +34,20 @@ json ListingJson(const Listing& l) {
               {"fee_bps", l.fee_bps},
               {"listed_at", FormatTimestamp(l.listed_at_us)},
               {"updated_at", FormatTimestamp(l.updated_at_us)}};
+  Result<FamilyTradingRules> rules = calc::TradingRulesFor(l.family);
+  if (rules.ok()) {
+    const FamilyTradingRules& r = rules.value();
+    out["rules"] = {{"tick_fen", r.tick_fen},
+                    {"lot", r.lot},
+                    {"listing_max_quantity", r.listing_max_quantity},
+                    {"block_min_quantity", r.block_min_quantity}};
+  }
   if (l.state != market::MarketState::kClosed) {
     out["band"] = {{"low_fen", l.band_low_fen}, {"high_fen", l.band_high_fen}};
+    if (rules.ok()) {
+      Result<PriceBand> block = BandAround(l.prev_close_fen, rules.value().block_band_percent, rules.value().tick_fen);
+      if (block.ok()) out["block_band"] = {{"low_fen", block.value().low_fen}, {"high_fen", block.value().high_fen}};
+    }
   }
   return out;
 }
@@ -53,12 +71,47 @@ json OrderJson(const MarketOrder& o) {
           {"updated_at", FormatTimestamp(o.updated_at_us)}};
 }
 
+json OrderResultJson(const OrderResult& r, const Principal& viewer) {
+  json trades = json::array();
+  for (const MarketTrade& t : r.trades) trades.push_back(TradeJson(t, viewer));
+  return {{"order", OrderJson(r.order)}, {"trades", trades}};
+}
+
+Status DayParam(const HttpRequest& r, std::optional<std::string>* day) {
+  if (const std::string* text = r.Query("day")) {
+    if (!ParseDateDays(*text)) return Status::Invalid("invalid_field", "day must be a date YYYY-MM-DD", "day");
+    *day = *text;
+  }
+  return Status::OK();
+}
+
+Status OrderBody(const RequestBody& body, OrderInput* in) {
+  GL_RETURN_IF_ERROR(body.OnlyFields({"instrument", "account_id", "side", "price_fen", "quantity", "client_order_id"}));
+  GL_RETURN_IF_ERROR(body.String("instrument", &in->instrument, 40));
+  GL_RETURN_IF_ERROR(body.Integer("account_id", &in->account_id));
+  std::string side;
+  GL_RETURN_IF_ERROR(body.String("side", &side, 8));
+  std::optional<Side> parsed = market::ParseSide(side);
+  if (!parsed) return Status::Invalid("invalid_field", "side must be buy or sell", "side");
+  in->side = *parsed;
+  GL_RETURN_IF_ERROR(body.Integer("price_fen", &in->price_fen));
+  GL_RETURN_IF_ERROR(body.Integer("quantity", &in->quantity));
+  std::optional<std::string> client_id;
+  GL_RETURN_IF_ERROR(body.OptionalString("client_order_id", &client_id, 64));
+  in->client_order_id = client_id.value_or("");
+  return Status::OK();
+}
+
+}  // namespace
+
+namespace market_json {
+
 // The tape shows every trade; who traded is shown to the regulator and the exchange, and to each
 // side for its own side only.
 json TradeJson(const MarketTrade& t, const Principal& viewer) {
   json out = {{"id", t.id},
               {"instrument", t.instrument},
-              {"trading_day", t.trading_day},
+              {"trading_day", t.trading_day.empty() ? json() : json(t.trading_day)},
               {"mode", t.mode},
               {"price_fen", t.price_fen},
               {"quantity", t.quantity},
@@ -66,22 +119,19 @@ json TradeJson(const MarketTrade& t, const Principal& viewer) {
               {"at", FormatTimestamp(t.at_us)}};
   const bool all = viewer.is_regulator() || viewer.role() == Role::kExchange;
   const OrgId org = viewer.org_id().value_or(0);
-  if (all || t.buy_org_id == org) {
-    out["buy"] = {{"order_id", t.buy_order_id}, {"account_id", t.buy_account_id}, {"org_id", t.buy_org_id},
-                  {"fee_fen", t.buyer_fee_fen}};
-  }
+  if (t.mode == "block") out["block_id"] = t.ref_id;
+  if (t.mode == "auction") out["auction_id"] = t.ref_id;
+  auto side = [](std::int64_t order_id, AccountId account, OrgId owner, std::int64_t fee_fen) {
+    json s = {{"account_id", account}, {"org_id", owner}, {"fee_fen", fee_fen}};
+    if (order_id != 0) s["order_id"] = order_id;
+    return s;
+  };
+  if (all || t.buy_org_id == org) out["buy"] = side(t.buy_order_id, t.buy_account_id, t.buy_org_id, t.buyer_fee_fen);
   if (all || t.sell_org_id == org) {
-    out["sell"] = {{"order_id", t.sell_order_id}, {"account_id", t.sell_account_id}, {"org_id", t.sell_org_id},
-                   {"fee_fen", t.seller_fee_fen}};
+    out["sell"] = side(t.sell_order_id, t.sell_account_id, t.sell_org_id, t.seller_fee_fen);
   }
   if (all || t.buy_org_id == org || t.sell_org_id == org) out["entry_id"] = t.entry_id;
   return out;
-}
-
-json OrderResultJson(const OrderResult& r, const Principal& viewer) {
-  json trades = json::array();
-  for (const MarketTrade& t : r.trades) trades.push_back(TradeJson(t, viewer));
-  return {{"order", OrderJson(r.order)}, {"trades", trades}};
 }
 
 bool SeesAllOrders(const Principal& p) { return p.is_regulator() || p.role() == Role::kExchange; }
@@ -112,37 +162,14 @@ Status LimitParam(const HttpRequest& r, int* limit, std::optional<std::int64_t>*
   return Status::OK();
 }
 
-Status DayParam(const HttpRequest& r, std::optional<std::string>* day) {
-  if (const std::string* text = r.Query("day")) {
-    if (!ParseDateDays(*text)) return Status::Invalid("invalid_field", "day must be a date YYYY-MM-DD", "day");
-    *day = *text;
-  }
-  return Status::OK();
-}
-
-Status OrderBody(const RequestBody& body, OrderInput* in) {
-  GL_RETURN_IF_ERROR(body.OnlyFields({"instrument", "account_id", "side", "price_fen", "quantity", "client_order_id"}));
-  GL_RETURN_IF_ERROR(body.String("instrument", &in->instrument, 40));
-  GL_RETURN_IF_ERROR(body.Integer("account_id", &in->account_id));
-  std::string side;
-  GL_RETURN_IF_ERROR(body.String("side", &side, 8));
-  std::optional<Side> parsed = market::ParseSide(side);
-  if (!parsed) return Status::Invalid("invalid_field", "side must be buy or sell", "side");
-  in->side = *parsed;
-  GL_RETURN_IF_ERROR(body.Integer("price_fen", &in->price_fen));
-  GL_RETURN_IF_ERROR(body.Integer("quantity", &in->quantity));
-  std::optional<std::string> client_id;
-  GL_RETURN_IF_ERROR(body.OptionalString("client_order_id", &client_id, 64));
-  in->client_order_id = client_id.value_or("");
-  return Status::OK();
-}
-
-}  // namespace
+}  // namespace market_json
 
 void Api::AttachExchange(ExchangeService* exchange) {
   GL_ASSERT(exchange_ == nullptr && exchange != nullptr);
   exchange_ = exchange;
   RegisterMarketRoutes();
+  RegisterNegotiatedRoutes();
+  RegisterSurveillanceRoutes();
 }
 
 void Api::RegisterMarketRoutes() {

@@ -152,6 +152,16 @@ AuctionCode Auction::ValidateBid(BidderId bidder_id, std::int64_t price_fen, qua
   return AuctionCode::kOk;
 }
 
+AuctionCode Auction::CheckSubmit(BidderId bidder_id, std::int64_t price_fen, quantity_t quantity,
+                                 time_us now_us) const {
+  AuctionCode code = CheckWindow(now_us);
+  if (code == AuctionCode::kOk) code = ValidateBid(bidder_id, price_fen, quantity);
+  if (code == AuctionCode::kOk && !slot_of_bidder_.contains(bidder_id) && bids_.size() >= max_bids_) {
+    code = AuctionCode::kAuctionFull;
+  }
+  return code;
+}
+
 BidResult Auction::Submit(BidderId bidder_id, std::int64_t price_fen, quantity_t quantity, time_us now_us) {
   AuctionCode code = CheckWindow(now_us);
   if (code == AuctionCode::kOk) code = ValidateBid(bidder_id, price_fen, quantity);

@@ -172,6 +172,10 @@ class Auction {
   // takes the next sequence. A refused replace keeps the previous bid as it was.
   BidResult Submit(BidderId bidder_id, std::int64_t price_fen, quantity_t quantity, time_us now_us);
 
+  // What Submit would answer, without changing anything (the caller freezes the bid's money
+  // between the check and the submit).
+  AuctionCode CheckSubmit(BidderId bidder_id, std::int64_t price_fen, quantity_t quantity, time_us now_us) const;
+
   // Removes the bidder's live bid.
   AuctionCode Withdraw(BidderId bidder_id, time_us now_us);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 
 #include "core/assert.h"
 #include "core/decimal.h"
@@ -183,9 +184,45 @@ Status Exchange::Load(const MarketSnapshot& snapshot) {
     market->order_of_book_id[order.book_order_id] = order.id;
     open_orders_.emplace(order.id, order);
   }
+  for (const BlockProposal& block : snapshot.open_blocks) {
+    const Market* market = FindMarket(block.instrument);
+    if (market == nullptr || !market->book || market->listing.trading_day != block.trading_day ||
+        block.status != BlockStatus::kProposed) {
+      return Status::Corruption("block " + std::to_string(block.id) + " is proposed outside an open trading day");
+    }
+    open_blocks_.emplace(block.id, block);
+  }
+  for (const AuctionRecord& record : snapshot.open_auctions) {
+    const std::string problem = AuctionRulesProblem(record.rules);
+    if (!problem.empty() || record.status != AuctionStatus::kOpen) {
+      return Status::Corruption("auction " + std::to_string(record.id) + " is stored open with bad rules: " + problem);
+    }
+    OpenAuction open;
+    open.record = record;
+    open.engine = NewEngine(record.rules);
+    open_auctions_.emplace(record.id, std::move(open));
+  }
+  // Replayed in the order the bids took their time priority, so the engine ranks them as before.
+  std::vector<const BidRecord*> bids;
+  for (const BidRecord& bid : snapshot.live_bids) bids.push_back(&bid);
+  std::sort(bids.begin(), bids.end(), [](const BidRecord* a, const BidRecord* b) {
+    return std::tie(a->auction_id, a->sequence) < std::tie(b->auction_id, b->sequence);
+  });
+  for (const BidRecord* bid : bids) {
+    auto it = open_auctions_.find(bid->auction_id);
+    if (it == open_auctions_.end() || bid->status != BidStatus::kLive ||
+        it->second.engine->Submit(bid->org_id, bid->price_fen, bid->quantity, bid->updated_at_us).code !=
+            AuctionCode::kOk) {
+      return Status::Corruption("bid of organization " + std::to_string(bid->org_id) + " in auction " +
+                                std::to_string(bid->auction_id) + " does not replay");
+    }
+    it->second.bids.emplace(bid->org_id, *bid);
+  }
   max_command_id_ = snapshot.max_command_id;
   max_order_id_ = snapshot.max_order_id;
   max_trade_id_ = snapshot.max_trade_id;
+  max_block_id_ = snapshot.max_block_id;
+  max_auction_id_ = snapshot.max_auction_id;
   const std::string problem = CheckConsistency();
   if (!problem.empty()) return Status::Corruption("the rebuilt order books disagree with the stored orders: " + problem);
   return Status::OK();
@@ -207,6 +244,30 @@ std::string Exchange::CheckConsistency() const {
              (need.ok() ? std::to_string(need.value()) : "more than fits");
     }
     ++open_per_instrument[order.instrument];
+  }
+  for (const auto& [id, block] : open_blocks_) {
+    const Market* market = FindMarket(block.instrument);
+    if (market == nullptr || !market->book) return "block " + std::to_string(id) + " has no open day";
+    Result<std::int64_t> need = ReservationFor(*market, block.side, block.price_fen, block.quantity);
+    if (!need.ok() || need.value() != block.reserved || block.status != BlockStatus::kProposed) {
+      return "block " + std::to_string(id) + " keeps " + std::to_string(block.reserved) + " frozen, not what it needs";
+    }
+  }
+  for (const auto& [id, open] : open_auctions_) {
+    const AuctionRecord& a = open.record;
+    if (a.reserved != a.rules.supply) return "auction " + std::to_string(id) + " does not keep its supply frozen";
+    if (a.bid_count != static_cast<std::int64_t>(open.bids.size()) || a.bid_count != open.engine->bid_count()) {
+      return "auction " + std::to_string(id) + " counts " + std::to_string(a.bid_count) + " bids, holds " +
+             std::to_string(open.bids.size());
+    }
+    for (const auto& [org, bid] : open.bids) {
+      const std::optional<Bid> live = open.engine->FindBid(org);
+      if (!live || live->price_fen != bid.price_fen || live->quantity != bid.quantity ||
+          bid.reserved_fen != bid.price_fen * bid.quantity || bid.sequence >= a.next_sequence) {
+        return "bid of organization " + std::to_string(org) + " in auction " + std::to_string(id) +
+               " disagrees with the auction";
+      }
+    }
   }
   for (const auto& [instrument, market] : markets_) {
     if (!market.book) continue;
@@ -330,6 +391,11 @@ Outcome Exchange::ApplySetState(const std::string& instrument, MarketState state
     std::sort(ids.begin(), ids.end());
     for (std::int64_t id : ids) EndOrder(market, open_orders_.at(id), OrderStatus::kExpired, OrderEnd::kExpired, now_us, &out);
     GL_ASSERT(market.order_of_book_id.empty());
+    std::vector<std::int64_t> blocks;
+    for (const auto& [id, block] : open_blocks_) {
+      if (block.instrument == instrument) blocks.push_back(id);
+    }
+    for (std::int64_t id : blocks) EndBlock(open_blocks_.at(id), BlockStatus::kExpired, 0, now_us, &out);
     market.book.reset();
     day.close_fen = day_close_fen.value_or(market.listing.prev_close_fen);
     day.closed_at_us = now_us;
@@ -477,9 +543,25 @@ void Exchange::EndOrder(Market& market, MarketOrder& order, OrderStatus status, 
   open_orders_.erase(order.id);  // `order` dangles from here on
 }
 
+void Exchange::SettlementPostings(const std::string& instrument, AccountId seller, AccountId buyer,
+                                  quantity_t quantity, std::int64_t buyer_frozen_fen, std::int64_t buyer_pays_fen,
+                                  std::int64_t seller_gets_fen, std::int64_t fees_fen,
+                                  std::vector<Posting>* out) const {
+  GL_ASSERT(quantity > 0 && seller != buyer);
+  GL_ASSERT(buyer_pays_fen > 0 && buyer_frozen_fen >= buyer_pays_fen);
+  GL_ASSERT(seller_gets_fen > 0 && fees_fen >= 0 && seller_gets_fen + fees_fen == buyer_pays_fen);
+  const std::string cash(kCashInstrument);
+  const std::int64_t release_fen = buyer_frozen_fen - buyer_pays_fen;
+  out->push_back(Posting{seller, instrument, Bucket::kFrozen, -quantity});
+  out->push_back(Posting{buyer, instrument, Bucket::kAvailable, quantity});
+  out->push_back(Posting{buyer, cash, Bucket::kFrozen, -buyer_frozen_fen});
+  if (release_fen > 0) out->push_back(Posting{buyer, cash, Bucket::kAvailable, release_fen});
+  out->push_back(Posting{seller, cash, Bucket::kAvailable, seller_gets_fen});
+  if (fees_fen > 0) out->push_back(Posting{clearing_account_, cash, Bucket::kAvailable, fees_fen});
+}
+
 void Exchange::ProcessEvents(Market& market, const std::vector<Event>& events, time_us now_us, Outcome* out) {
   const std::string& instrument = market.listing.instrument;
-  const std::string cash(kCashInstrument);
   for (const Event& e : events) {
     if (e.kind == EventKind::kCancelled) {
       GL_ASSERT(e.reason == CancelReason::kSelfTrade);
@@ -533,14 +615,8 @@ void Exchange::ProcessEvents(Market& market, const std::vector<Event>& events, t
     t.buyer_fee_fen = buyer_fee;
     t.seller_fee_fen = seller_fee;
     t.at_us = now_us;
-    s.postings.push_back(Posting{sell.account_id, instrument, Bucket::kFrozen, -e.quantity});
-    s.postings.push_back(Posting{buy.account_id, instrument, Bucket::kAvailable, e.quantity});
-    s.postings.push_back(Posting{buy.account_id, cash, Bucket::kFrozen, -(buyer_pays + buy_release)});
-    if (buy_release > 0) s.postings.push_back(Posting{buy.account_id, cash, Bucket::kAvailable, buy_release});
-    s.postings.push_back(Posting{sell.account_id, cash, Bucket::kAvailable, seller_gets});
-    if (buyer_fee + seller_fee > 0) {
-      s.postings.push_back(Posting{clearing_account_, cash, Bucket::kAvailable, buyer_fee + seller_fee});
-    }
+    SettlementPostings(instrument, sell.account_id, buy.account_id, e.quantity, buyer_pays + buy_release, buyer_pays,
+                       seller_gets, buyer_fee + seller_fee, &s.postings);
     out->settlements.push_back(std::move(s));
 
     const bool buy_done = buy.open_quantity == 0;
@@ -632,13 +708,103 @@ Outcome Exchange::Withdraw(const std::vector<std::int64_t>& order_ids, time_us n
 Outcome Exchange::WithdrawAccount(AccountId account_id, time_us now_us) {
   std::vector<std::int64_t> ids;
   for (const MarketOrder* order : OpenOrdersOfAccount(account_id)) ids.push_back(order->id);
-  return Withdraw(ids, now_us);
+  Outcome out = Withdraw(ids, now_us);
+  std::vector<std::int64_t> blocks;
+  for (const auto& [id, block] : open_blocks_) {
+    if (block.proposer_account_id == account_id) blocks.push_back(id);
+  }
+  for (std::int64_t id : blocks) EndBlock(open_blocks_.at(id), BlockStatus::kExpired, 0, now_us, &out);
+  for (std::int64_t id : AuctionsSoldFrom(account_id)) CancelAuction(id, now_us, &out);
+  // The account's bids elsewhere leave their auctions; the engine is rebuilt from the remaining
+  // bids in time priority, since a closed window no longer takes a withdrawal.
+  for (auto& [id, open] : open_auctions_) {
+    std::vector<OrgId> leaving;
+    for (const auto& [org, bid] : open.bids) {
+      if (bid.account_id == account_id) leaving.push_back(org);
+    }
+    if (leaving.empty()) continue;
+    for (OrgId org : leaving) {
+      BidRecord bid = open.bids.at(org);
+      open.bids.erase(org);
+      out.releases.push_back(Hold{bid.account_id, std::string(kCashInstrument), -bid.reserved_fen});
+      bid.reserved_fen = 0;
+      bid.status = BidStatus::kWithdrawn;
+      bid.updated_at_us = now_us;
+      out.bids.push_back(bid);
+    }
+    std::vector<const BidRecord*> remaining;
+    for (const auto& [org, bid] : open.bids) remaining.push_back(&bid);
+    std::sort(remaining.begin(), remaining.end(),
+              [](const BidRecord* a, const BidRecord* b) { return a->sequence < b->sequence; });
+    open.engine = NewEngine(open.record.rules);
+    for (const BidRecord* bid : remaining) {
+      const BidResult r = open.engine->Submit(bid->org_id, bid->price_fen, bid->quantity, bid->updated_at_us);
+      GL_ASSERT(r.code == AuctionCode::kOk);
+    }
+    open.record.bid_count = static_cast<std::int64_t>(open.bids.size());
+    open.record.updated_at_us = now_us;
+    out.auctions.push_back(open.record);
+  }
+  return out;
 }
 
 Outcome Exchange::WithdrawInstrument(const std::string& instrument, time_us now_us) {
   std::vector<std::int64_t> ids;
   for (const MarketOrder* order : OpenOrdersOfInstrument(instrument)) ids.push_back(order->id);
-  return Withdraw(ids, now_us);
+  Outcome out = Withdraw(ids, now_us);
+  std::vector<std::int64_t> blocks;
+  for (const auto& [id, block] : open_blocks_) {
+    if (block.instrument == instrument) blocks.push_back(id);
+  }
+  for (std::int64_t id : blocks) EndBlock(open_blocks_.at(id), BlockStatus::kExpired, 0, now_us, &out);
+  std::vector<std::int64_t> auctions;
+  for (const auto& [id, open] : open_auctions_) {
+    if (open.record.instrument == instrument) auctions.push_back(id);
+  }
+  for (std::int64_t id : auctions) CancelAuction(id, now_us, &out);
+  return out;
+}
+
+std::vector<Hold> Exchange::HoldsOfAccount(AccountId account_id) const {
+  std::vector<Hold> holds;
+  for (const MarketOrder* order : OpenOrdersOfAccount(account_id)) {
+    if (order->reserved > 0) holds.push_back(Hold{order->account_id, order->reserved_instrument, -order->reserved});
+  }
+  for (const auto& [id, block] : open_blocks_) {
+    if (block.proposer_account_id == account_id) {
+      holds.push_back(Hold{account_id, block.reserved_instrument, -block.reserved});
+    }
+  }
+  for (const auto& [id, open] : open_auctions_) {
+    const bool sold_here = open.record.seller_account_id == account_id;
+    if (sold_here) holds.push_back(Hold{account_id, open.record.instrument, -open.record.reserved});
+    for (const auto& [org, bid] : open.bids) {
+      if (sold_here || bid.account_id == account_id) {
+        holds.push_back(Hold{bid.account_id, std::string(kCashInstrument), -bid.reserved_fen});
+      }
+    }
+  }
+  return holds;
+}
+
+std::vector<Hold> Exchange::HoldsOfInstrument(const std::string& instrument) const {
+  std::vector<Hold> holds;
+  for (const MarketOrder* order : OpenOrdersOfInstrument(instrument)) {
+    if (order->reserved > 0) holds.push_back(Hold{order->account_id, order->reserved_instrument, -order->reserved});
+  }
+  for (const auto& [id, block] : open_blocks_) {
+    if (block.instrument == instrument) {
+      holds.push_back(Hold{block.proposer_account_id, block.reserved_instrument, -block.reserved});
+    }
+  }
+  for (const auto& [id, open] : open_auctions_) {
+    if (open.record.instrument != instrument) continue;
+    holds.push_back(Hold{open.record.seller_account_id, instrument, -open.record.reserved});
+    for (const auto& [org, bid] : open.bids) {
+      holds.push_back(Hold{bid.account_id, std::string(kCashInstrument), -bid.reserved_fen});
+    }
+  }
+  return holds;
 }
 
 }  // namespace greenloop::market

@@ -3,7 +3,9 @@
 // The exchange's listing agreement trading (挂牌协议交易) above the order books: which instruments
 // are listed and in which market state, one order book per listed instrument and trading day,
 // the exchange's orders with their owners and what is frozen for them, and the settlement of
-// every trade as one delivery-versus-payment entry. Pure: it reads no clock and touches no ledger.
+// every trade as one delivery-versus-payment entry. Beside the books: block agreement proposals
+// (大宗协议, exchange_blocks.cc) between two named organizations, and auctions (单向竞价,
+// exchange_auctions.cc) of a seller account's units with sealed bids (market/auction.h clears). Pure: it reads no clock and touches no ledger.
 // The caller (service/exchange_service.h) checks balances and applies the holds and postings
 // this class computes to the registry's ledger, and persists the records it returns.
 //
@@ -80,6 +82,9 @@ struct Outcome {
   std::vector<BookCommand> commands;  // what reached a book, to log for replay
   std::vector<Listing> listings;      // listings whose state or day changed
   std::vector<TradingDay> days;       // a day opened or closed
+  std::vector<BlockProposal> blocks;  // block proposals the command changed
+  std::vector<AuctionRecord> auctions;
+  std::vector<BidRecord> bids;
 };
 
 struct SubmitRequest {
@@ -98,6 +103,43 @@ struct ReplaceRequest {
   OrgId org_id = 0;  // who asks; must own the order
   std::int64_t price_fen = 0;
   quantity_t quantity = 0;  // the new open quantity
+};
+
+// A block agreement proposal (大宗协议): the proposer trades from its account with the named
+// counterparty organization.
+struct BlockRequest {
+  std::string instrument;
+  AccountId account_id = 0;
+  OrgId org_id = 0;
+  UserId user_id = 0;
+  Side side = Side::kSell;
+  OrgId counterparty_org_id = 0;
+  std::int64_t price_fen = 0;
+  quantity_t quantity = 0;
+  time_us expires_at_us = 0;  // 0: the day's close
+  std::string memo;
+};
+
+// An auction announced over a seller account's units. tick_fen and lot_size 0 take the family's
+// trading rules.
+struct AuctionRequest {
+  std::string title;
+  AuctionPurpose purpose = AuctionPurpose::kReserveSale;
+  std::string instrument;
+  std::string family;
+  AccountId seller_account_id = 0;
+  OrgId seller_org_id = 0;
+  UserId user_id = 0;
+  AuctionRules rules;
+};
+
+struct BidRequest {
+  std::int64_t auction_id = 0;
+  AccountId account_id = 0;
+  OrgId org_id = 0;
+  UserId user_id = 0;
+  std::int64_t price_fen = 0;
+  quantity_t quantity = 0;
 };
 
 // The family rules of a listing's instrument (data/market/trading-rules.json).
@@ -146,6 +188,43 @@ class Exchange {
   Outcome WithdrawAccount(AccountId account_id, time_us now_us);
   Outcome WithdrawInstrument(const std::string& instrument, time_us now_us);
 
+  // --- block agreement trading (exchange_blocks.cc) -------------------------------------------
+  // Checks a proposal against the market state, the block session, the block minimum, the tick,
+  // the lot and the block band, and says what the proposer must have frozen.
+  Status CheckPropose(const BlockRequest& request, time_us now_us, Hold* freeze) const;
+  Outcome ApplyPropose(const BlockRequest& request, time_us now_us);
+  // The counterparty accepts from its account: *freeze is what it must have frozen; Apply then
+  // settles the trade in one entry.
+  Status CheckAccept(std::int64_t block_id, OrgId org_id, AccountId account_id, time_us now_us, Hold* freeze) const;
+  Outcome ApplyAccept(std::int64_t block_id, OrgId org_id, AccountId account_id, UserId user_id, time_us now_us);
+  // The counterparty rejects, or the proposer withdraws; the proposer's reservation is released.
+  Status CheckDecline(std::int64_t block_id, OrgId org_id) const;
+  Outcome ApplyDecline(std::int64_t block_id, OrgId org_id, UserId user_id, time_us now_us);
+  const BlockProposal* FindOpenBlock(std::int64_t block_id) const;
+
+  // --- auctions (exchange_auctions.cc) ----------------------------------------------------------
+  // *freeze is the supply, frozen in the seller account.
+  Status CheckCreateAuction(AuctionRequest& request, time_us now_us, Hold* freeze) const;
+  Outcome ApplyCreateAuction(const AuctionRequest& request, time_us now_us);
+  // A new bid or the replacement of the organization's live bid. *freeze is the cash to freeze
+  // in addition (amount > 0) or zero; what the bid no longer needs is released by Apply.
+  Status CheckBid(const BidRequest& request, time_us now_us, Hold* freeze) const;
+  Outcome ApplyBid(const BidRequest& request, time_us now_us);
+  Status CheckWithdrawBid(std::int64_t auction_id, OrgId org_id, time_us now_us) const;
+  Outcome ApplyWithdrawBid(std::int64_t auction_id, OrgId org_id, time_us now_us);
+  // Clears the auction after its window: awards settle, losing bids and unsold units are released.
+  Status CheckCloseAuction(std::int64_t auction_id, time_us now_us) const;
+  Outcome ApplyCloseAuction(std::int64_t auction_id, time_us now_us);
+  Status CheckCancelAuction(std::int64_t auction_id) const;
+  Outcome ApplyCancelAuction(std::int64_t auction_id, time_us now_us);
+  const AuctionRecord* FindOpenAuction(std::int64_t auction_id) const;
+  const BidRecord* FindLiveBid(std::int64_t auction_id, OrgId org_id) const;
+
+  // What the exchange keeps frozen that depends on an account (its orders, proposals and bids,
+  // and everything of the auctions it sells in) or on an instrument, as releases (amount < 0).
+  std::vector<Hold> HoldsOfAccount(AccountId account_id) const;
+  std::vector<Hold> HoldsOfInstrument(const std::string& instrument) const;
+
   // --- reads (writer thread only) -------------------------------------------------------------
   const Listing* FindListing(const std::string& instrument) const;
   const MarketOrder* FindOpenOrder(std::int64_t order_id) const;
@@ -174,14 +253,37 @@ class Exchange {
   void RecordOrder(const MarketOrder& order, Outcome* out);
   Outcome Withdraw(const std::vector<std::int64_t>& order_ids, time_us now_us);
   static Result<InstrumentRules> BookRulesOf(const Listing& listing, const FamilyTradingRules& rules);
+  // Appends the postings that move `quantity` of `instrument` from the seller's frozen part to
+  // the buyer and the cash from the buyer's frozen `buyer_frozen_fen` (of which buyer_pays is
+  // spent and the rest released) to the seller less its fee, fees to the clearing account.
+  void SettlementPostings(const std::string& instrument, AccountId seller, AccountId buyer, quantity_t quantity,
+                          std::int64_t buyer_frozen_fen, std::int64_t buyer_pays_fen, std::int64_t seller_gets_fen,
+                          std::int64_t fees_fen, std::vector<Posting>* out) const;
+  Status CheckBlockWindow(const Market& market, time_us now_us) const;
+  // Ends a proposed block, releasing what the proposer has frozen.
+  void EndBlock(BlockProposal& block, BlockStatus status, UserId user_id, time_us now_us, Outcome* out);
+  // Ends an auction before clearing: every live bid and the supply are released.
+  void CancelAuction(std::int64_t auction_id, time_us now_us, Outcome* out);
+  std::vector<std::int64_t> AuctionsSoldFrom(AccountId account_id) const;
+
+  struct OpenAuction {
+    AuctionRecord record;
+    std::unique_ptr<Auction> engine;
+    std::map<OrgId, BidRecord> bids;  // live bids by organization
+  };
+  static std::unique_ptr<Auction> NewEngine(const AuctionRules& rules);
 
   AccountId clearing_account_;
   RulesLookup rules_;
   std::map<std::string, Market, std::less<>> markets_;
   std::map<std::int64_t, MarketOrder> open_orders_;  // by exchange order id
+  std::map<std::int64_t, BlockProposal> open_blocks_;  // proposed, by id
+  std::map<std::int64_t, OpenAuction> open_auctions_;  // by id
   std::int64_t max_command_id_ = 0;
   std::int64_t max_order_id_ = 0;
   std::int64_t max_trade_id_ = 0;
+  std::int64_t max_block_id_ = 0;
+  std::int64_t max_auction_id_ = 0;
 };
 
 }  // namespace greenloop::market

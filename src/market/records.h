@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/types.h"
+#include "market/auction.h"
 #include "market/order_book.h"
 
 namespace greenloop::market {
@@ -103,8 +104,9 @@ struct MarketTrade {
   std::string instrument;
   std::string trading_day;
   std::string mode = "listing";  // listing, block, auction
-  std::int64_t buy_order_id = 0;
+  std::int64_t buy_order_id = 0;   // listing trades; 0 otherwise
   std::int64_t sell_order_id = 0;
+  std::int64_t ref_id = 0;         // the block proposal or the auction of a block or auction trade
   AccountId buy_account_id = 0;
   AccountId sell_account_id = 0;
   OrgId buy_org_id = 0;
@@ -118,18 +120,108 @@ struct MarketTrade {
   time_us at_us = 0;
 };
 
-// The rows one commit writes: listings, days and orders are upserted by key, commands and trades
-// appended.
+// Block agreement trading (大宗协议交易): one side proposes a trade to a named counterparty,
+// which accepts or rejects it before it expires. The proposer's side is frozen while it is
+// proposed.
+enum class BlockStatus : std::uint8_t { kProposed, kAccepted, kRejected, kWithdrawn, kExpired };
+
+struct BlockProposal {
+  std::int64_t id = 0;
+  std::string instrument;
+  std::string trading_day;
+  Side side = Side::kSell;  // the proposer's side
+  AccountId proposer_account_id = 0;
+  OrgId proposer_org_id = 0;
+  UserId proposer_user_id = 0;
+  OrgId counterparty_org_id = 0;
+  AccountId counterparty_account_id = 0;  // set when accepted
+  UserId responder_user_id = 0;           // who accepted or rejected
+  std::int64_t price_fen = 0;
+  quantity_t quantity = 0;
+  std::string reserved_instrument;  // the instrument sold, or CNY for a buy
+  quantity_t reserved = 0;          // still frozen for the proposer
+  time_us expires_at_us = 0;        // 0: when the trading day closes
+  BlockStatus status = BlockStatus::kProposed;
+  std::int64_t trade_id = 0;
+  std::string memo;
+  time_us created_at_us = 0;
+  time_us updated_at_us = 0;
+};
+
+// Auctions (单向竞价) of a seller account's units: paid initial allocation (有偿分配) or sales
+// from the government reserve (储备出售).
+enum class AuctionPurpose : std::uint8_t { kPaidAllocation, kReserveSale };
+// open covers the time before, during and after the bidding window until it is cleared.
+enum class AuctionStatus : std::uint8_t { kOpen, kCleared, kCancelled };
+enum class BidStatus : std::uint8_t { kLive, kWithdrawn, kWon, kLost };
+
+struct AuctionRecord {
+  std::int64_t id = 0;
+  std::string title;
+  AuctionPurpose purpose = AuctionPurpose::kReserveSale;
+  std::string instrument;
+  AccountId seller_account_id = 0;
+  OrgId seller_org_id = 0;
+  UserId created_by = 0;
+  AuctionRules rules;
+  AuctionStatus status = AuctionStatus::kOpen;
+  quantity_t reserved = 0;           // still frozen in the seller account (the supply until cleared)
+  std::int64_t next_sequence = 1;    // the time priority the next bid takes
+  std::int64_t bid_count = 0;        // live bids
+  std::int64_t clearing_price_fen = 0;
+  quantity_t sold_quantity = 0;
+  quantity_t unsold_quantity = 0;
+  std::int64_t total_amount_fen = 0;
+  std::int64_t winner_count = 0;
+  time_us created_at_us = 0;
+  time_us updated_at_us = 0;
+  time_us cleared_at_us = 0;
+};
+
+// One organization's bid in one auction (one live bid per organization).
+struct BidRecord {
+  std::int64_t auction_id = 0;
+  OrgId org_id = 0;
+  AccountId account_id = 0;
+  UserId user_id = 0;
+  std::int64_t price_fen = 0;
+  quantity_t quantity = 0;
+  std::int64_t sequence = 0;
+  std::int64_t reserved_fen = 0;  // CNY still frozen for the bid
+  BidStatus status = BidStatus::kLive;
+  quantity_t awarded_quantity = 0;
+  std::int64_t price_paid_fen = 0;
+  std::int64_t amount_fen = 0;
+  bool at_margin = false;
+  std::int64_t trade_id = 0;
+  time_us created_at_us = 0;
+  time_us updated_at_us = 0;
+};
+
+// The rows one commit writes: listings, days, orders, blocks, auctions and bids are upserted by
+// key, commands and trades appended.
 struct MarketBatch {
   std::vector<Listing> listings;
   std::vector<TradingDay> days;
   std::vector<BookCommand> commands;
   std::vector<MarketOrder> orders;
   std::vector<MarketTrade> trades;
+  std::vector<BlockProposal> blocks;
+  std::vector<AuctionRecord> auctions;
+  std::vector<BidRecord> bids;
 
   bool empty() const {
-    return listings.empty() && days.empty() && commands.empty() && orders.empty() && trades.empty();
+    return listings.empty() && days.empty() && commands.empty() && orders.empty() && trades.empty() &&
+           blocks.empty() && auctions.empty() && bids.empty();
   }
+};
+
+struct BlockFilter {
+  std::optional<std::string> instrument;
+  std::optional<OrgId> org_id;  // proposer or counterparty
+  std::optional<BlockStatus> status;
+  std::optional<std::int64_t> before_id;
+  int limit = 100;
 };
 
 struct OrderFilter {
@@ -156,9 +248,14 @@ struct MarketSnapshot {
   std::vector<Listing> listings;
   std::vector<BookCommand> commands;  // in id order
   std::vector<MarketOrder> open_orders;
+  std::vector<BlockProposal> open_blocks;      // proposed
+  std::vector<AuctionRecord> open_auctions;    // not cleared or cancelled
+  std::vector<BidRecord> live_bids;            // of the open auctions
   std::int64_t max_command_id = 0;
   std::int64_t max_order_id = 0;
   std::int64_t max_trade_id = 0;
+  std::int64_t max_block_id = 0;
+  std::int64_t max_auction_id = 0;
 };
 
 std::string_view ToString(MarketState v);
@@ -171,6 +268,16 @@ std::optional<OrderStatus> ParseOrderStatus(std::string_view s);
 std::optional<OrderEnd> ParseOrderEnd(std::string_view s);
 std::optional<CommandKind> ParseCommandKind(std::string_view s);
 std::optional<Side> ParseSide(std::string_view s);
+std::string_view ToString(BlockStatus v);
+std::string_view ToString(AuctionPurpose v);
+std::string_view ToString(AuctionStatus v);
+std::string_view ToString(BidStatus v);
+std::string_view ToString(AuctionPricing v);
+std::optional<BlockStatus> ParseBlockStatus(std::string_view s);
+std::optional<AuctionPurpose> ParseAuctionPurpose(std::string_view s);
+std::optional<AuctionStatus> ParseAuctionStatus(std::string_view s);
+std::optional<BidStatus> ParseBidStatus(std::string_view s);
+std::optional<AuctionPricing> ParseAuctionPricing(std::string_view s);
 
 }  // namespace greenloop::market
 

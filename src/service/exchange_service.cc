@@ -19,9 +19,15 @@ using market::MarketState;
 using market::Outcome;
 
 std::string TradeMemo(const market::MarketTrade& t) {
-  return "挂牌协议成交 listing trade " + std::to_string(t.id) + ": " + std::to_string(t.quantity) + " " + t.instrument +
-         " at " + std::to_string(t.price_fen) + " fen (buy order " + std::to_string(t.buy_order_id) + ", sell order " +
-         std::to_string(t.sell_order_id) + ")";
+  const std::string what = std::to_string(t.quantity) + " " + t.instrument + " at " + std::to_string(t.price_fen) + " fen";
+  if (t.mode == "block") {
+    return "大宗协议成交 block trade " + std::to_string(t.id) + ": " + what + " (block " + std::to_string(t.ref_id) + ")";
+  }
+  if (t.mode == "auction") {
+    return "竞价成交 auction award " + std::to_string(t.id) + ": " + what + " (auction " + std::to_string(t.ref_id) + ")";
+  }
+  return "挂牌协议成交 listing trade " + std::to_string(t.id) + ": " + what + " (buy order " +
+         std::to_string(t.buy_order_id) + ", sell order " + std::to_string(t.sell_order_id) + ")";
 }
 
 Result<FamilyTradingRules> RulesOfFamily(const std::string& family) { return calc::TradingRulesFor(family); }
@@ -185,15 +191,14 @@ Status ExchangeService::SetState(WriteContext& ctx, const Principal& principal, 
   return Status::OK();
 }
 
-Status ExchangeService::Freeze(WriteContext& ctx, UserId actor, const Hold& hold, std::int64_t order_id) {
+Status ExchangeService::Freeze(WriteContext& ctx, UserId actor, const Hold& hold, const std::string& purpose) {
   GL_ASSERT(hold.amount > 0);
   Movement freeze;
   freeze.kind = EntryKind::kFreeze;
   freeze.from_account = hold.account_id;
   freeze.instrument = hold.instrument;
   freeze.quantity = hold.amount;
-  freeze.memo = order_id == 0 ? std::string("交易冻结 reserved for a new order")
-                              : "交易冻结 reserved for order " + std::to_string(order_id);
+  freeze.memo = "交易冻结 reserved for " + purpose;
   Entry entry;
   LedgerRefusal refusal;
   const LedgerCode code = ctx.ledger().Move(freeze, ctx.now(), actor, &entry, &refusal);
@@ -201,7 +206,7 @@ Status ExchangeService::Freeze(WriteContext& ctx, UserId actor, const Hold& hold
     Status st = RefusalStatus(code, refusal);
     if (code == LedgerCode::kInsufficientAvailable) {
       return Status::Refused(hold.instrument == market::kCashInstrument ? "insufficient_funds" : "insufficient_holding",
-                             "the order needs " + std::to_string(hold.amount) + " " + hold.instrument +
+                             purpose + " needs " + std::to_string(hold.amount) + " " + hold.instrument +
                                  " available in account " + std::to_string(hold.account_id) + ": " + refusal.message,
                              hold.instrument == market::kCashInstrument ? "price_fen" : "quantity");
     }
@@ -244,6 +249,9 @@ void ExchangeService::PostOutcome(WriteContext& ctx, UserId actor, Outcome& outc
   rows.days.insert(rows.days.end(), outcome.days.begin(), outcome.days.end());
   rows.commands.insert(rows.commands.end(), outcome.commands.begin(), outcome.commands.end());
   rows.orders.insert(rows.orders.end(), outcome.orders.begin(), outcome.orders.end());
+  rows.blocks.insert(rows.blocks.end(), outcome.blocks.begin(), outcome.blocks.end());
+  rows.auctions.insert(rows.auctions.end(), outcome.auctions.begin(), outcome.auctions.end());
+  rows.bids.insert(rows.bids.end(), outcome.bids.begin(), outcome.bids.end());
 }
 
 void ExchangeService::FillResult(const Outcome& outcome, OrderResult* out) const {
@@ -259,18 +267,8 @@ Status ExchangeService::Submit(WriteContext& ctx, const Principal& principal, co
                                OrderResult* out) {
   GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kEnterprise}, "place orders"));
   GL_RETURN_IF_ERROR(RequireExchange(ctx));
-  const Account* account = ctx.ledger().FindAccount(input.account_id);
-  if (account == nullptr) return Status::NotFound("account " + std::to_string(input.account_id) + " does not exist", "account_id");
-  GL_RETURN_IF_ERROR(CheckMayMoveFrom(principal, *account));
-  if (account->kind != AccountKind::kHolding) {
-    return Status::Invalid("invalid_field", "orders trade from a holding account", "account_id");
-  }
-  if (account->status != AccountStatus::kOpen) {
-    return Status::Refused(account->status == AccountStatus::kFrozen ? "account_frozen" : "account_closed",
-                           "account " + std::to_string(account->id) + " is " + std::string(ToString(account->status)) +
-                               " and cannot trade",
-                           "account_id");
-  }
+  const Account* account = nullptr;
+  GL_RETURN_IF_ERROR(TradingAccount(ctx, principal, input.account_id, &account));
   market::SubmitRequest request;
   request.instrument = input.instrument;
   request.account_id = account->id;
@@ -282,7 +280,7 @@ Status ExchangeService::Submit(WriteContext& ctx, const Principal& principal, co
   request.client_order_id = input.client_order_id;
   Hold freeze;
   GL_RETURN_IF_ERROR(exchange_->CheckSubmit(request, ctx.now(), &freeze));
-  GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, 0));
+  GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, "the order"));
   Outcome outcome = exchange_->ApplySubmit(request, ctx.now());
   PostOutcome(ctx, principal.user.id, outcome, true);
   FillResult(outcome, out);
@@ -308,22 +306,23 @@ Status ExchangeService::Replace(WriteContext& ctx, const Principal& principal, s
   market::ReplaceRequest request{order_id, principal.org_id().value_or(0), price_fen, quantity};
   Hold freeze;
   GL_RETURN_IF_ERROR(exchange_->CheckReplace(request, ctx.now(), &freeze));
-  if (freeze.amount > 0) GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, order_id));
+  if (freeze.amount > 0) GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, "order " + std::to_string(order_id)));
   Outcome outcome = exchange_->ApplyReplace(request, ctx.now());
   PostOutcome(ctx, principal.user.id, outcome, true);
   FillResult(outcome, out);
   return Status::OK();
 }
 
-Status ExchangeService::ReleaseOrders(WriteContext& ctx, const std::vector<const MarketOrder*>& orders) {
-  for (const MarketOrder* order : orders) {
-    if (order->reserved == 0) continue;
+Status ExchangeService::ReleaseHolds(WriteContext& ctx, const std::vector<Hold>& holds) {
+  for (const Hold& hold : holds) {
+    GL_ASSERT(hold.amount <= 0);
+    if (hold.amount == 0) continue;
     Movement unfreeze;
     unfreeze.kind = EntryKind::kUnfreeze;
-    unfreeze.from_account = order->account_id;
-    unfreeze.instrument = order->reserved_instrument;
-    unfreeze.quantity = order->reserved;
-    unfreeze.memo = "交易解冻 order " + std::to_string(order->id) + " withdrawn";
+    unfreeze.from_account = hold.account_id;
+    unfreeze.instrument = hold.instrument;
+    unfreeze.quantity = -hold.amount;
+    unfreeze.memo = "交易解冻 withdrawn by the exchange: the account or instrument stopped";
     Entry entry;
     LedgerRefusal refusal;
     const LedgerCode code = ctx.ledger().Move(unfreeze, ctx.now(), 0, &entry, &refusal);
@@ -335,7 +334,7 @@ Status ExchangeService::ReleaseOrders(WriteContext& ctx, const std::vector<const
 
 Status ExchangeService::BeforeAccountStops(WriteContext& ctx, AccountId account) {
   if (exchange_ == nullptr) return Status::OK();
-  return ReleaseOrders(ctx, exchange_->OpenOrdersOfAccount(account));
+  return ReleaseHolds(ctx, exchange_->HoldsOfAccount(account));
 }
 
 void ExchangeService::AfterAccountStopped(WriteContext& ctx, AccountId account) {
@@ -346,7 +345,7 @@ void ExchangeService::AfterAccountStopped(WriteContext& ctx, AccountId account) 
 
 Status ExchangeService::BeforeInstrumentExpires(WriteContext& ctx, const std::string& instrument) {
   if (exchange_ == nullptr) return Status::OK();
-  return ReleaseOrders(ctx, exchange_->OpenOrdersOfInstrument(instrument));
+  return ReleaseHolds(ctx, exchange_->HoldsOfInstrument(instrument));
 }
 
 void ExchangeService::AfterInstrumentExpired(WriteContext& ctx, const std::string& instrument) {

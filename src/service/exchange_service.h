@@ -35,6 +35,33 @@ struct OrderInput {
   std::string client_order_id;
 };
 
+struct BlockInput {
+  std::string instrument;
+  AccountId account_id = 0;
+  Side side = Side::kSell;
+  OrgId counterparty_org_id = 0;
+  std::int64_t price_fen = 0;
+  quantity_t quantity = 0;
+  time_us expires_at_us = 0;  // 0: the day's close
+  std::string memo;
+};
+
+struct AuctionInput {
+  std::string title;
+  market::AuctionPurpose purpose = market::AuctionPurpose::kReserveSale;
+  std::string instrument;
+  AccountId seller_account_id = 0;
+  quantity_t supply = 0;
+  std::int64_t reserve_price_fen = 0;
+  std::int64_t tick_fen = 0;  // 0: the family's
+  quantity_t lot = 0;         // 0: the family's
+  quantity_t min_bid_quantity = 0;
+  quantity_t max_bid_quantity = 0;
+  time_us opens_at_us = 0;
+  time_us closes_at_us = 0;
+  AuctionPricing pricing = AuctionPricing::kUniform;
+};
+
 // What an order command did: the order as it now stands and the trades it made.
 struct OrderResult {
   market::MarketOrder order;
@@ -74,6 +101,28 @@ class ExchangeService : public LedgerObserver {
   Status Replace(WriteContext& ctx, const Principal& principal, std::int64_t order_id, std::int64_t price_fen,
                  quantity_t quantity, OrderResult* out);
 
+  // Block agreement trading (enterprises): propose to a named organization, which accepts from
+  // its own account (the trade settles at once) or rejects; the proposer may withdraw.
+  Status ProposeBlock(WriteContext& ctx, const Principal& principal, const BlockInput& input,
+                      market::BlockProposal* out);
+  Status AcceptBlock(WriteContext& ctx, const Principal& principal, std::int64_t block_id, AccountId account_id,
+                     market::BlockProposal* out, market::MarketTrade* trade);
+  // as_proposer: withdraw (the proposer) rather than reject (the counterparty).
+  Status DeclineBlock(WriteContext& ctx, const Principal& principal, std::int64_t block_id, bool as_proposer,
+                      market::BlockProposal* out);
+
+  // Auctions: the exchange operator or the regulator announces, closes (clears) or cancels;
+  // enterprises bid from their own holding accounts.
+  Status CreateAuction(WriteContext& ctx, const Principal& principal, const AuctionInput& input,
+                       market::AuctionRecord* out);
+  Status PlaceBid(WriteContext& ctx, const Principal& principal, std::int64_t auction_id, AccountId account_id,
+                  std::int64_t price_fen, quantity_t quantity, market::BidRecord* out);
+  Status WithdrawBid(WriteContext& ctx, const Principal& principal, std::int64_t auction_id, market::BidRecord* out);
+  Status CloseAuction(WriteContext& ctx, const Principal& principal, std::int64_t auction_id,
+                      market::AuctionRecord* out);
+  Status CancelAuction(WriteContext& ctx, const Principal& principal, std::int64_t auction_id,
+                       market::AuctionRecord* out);
+
   // LedgerObserver.
   Status BeforeAccountStops(WriteContext& ctx, AccountId account) override;
   void AfterAccountStopped(WriteContext& ctx, AccountId account) override;
@@ -91,9 +140,11 @@ class ExchangeService : public LedgerObserver {
   // Posts the outcome's settlements (and releases, unless already posted) to the ledger and adds
   // its rows to the commit.
   void PostOutcome(WriteContext& ctx, UserId actor, market::Outcome& outcome, bool post_releases);
-  Status Freeze(WriteContext& ctx, UserId actor, const market::Hold& hold, std::int64_t order_id);
-  // Unfreezes what every open order of the account (or instrument) keeps frozen.
-  Status ReleaseOrders(WriteContext& ctx, const std::vector<const market::MarketOrder*>& orders);
+  Status Freeze(WriteContext& ctx, UserId actor, const market::Hold& hold, const std::string& purpose);
+  // Unfreezes what the exchange keeps frozen for an account or instrument about to stop.
+  Status ReleaseHolds(WriteContext& ctx, const std::vector<market::Hold>& holds);
+  // The enterprise's own open holding account to trade from.
+  Status TradingAccount(WriteContext& ctx, const Principal& principal, AccountId account_id, const Account** out);
   void FillResult(const market::Outcome& outcome, OrderResult* out) const;
 
   RegistryService* registry_;

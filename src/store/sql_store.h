@@ -79,6 +79,12 @@ class SqlStore : public Store {
                        std::vector<market::MarketTrade>* out) override;
   Status BookDepth(const std::string& instrument, int levels, std::vector<DepthLevel>* bids,
                    std::vector<DepthLevel>* asks) override;
+  Status ListBlocks(const market::BlockFilter& filter, std::vector<market::BlockProposal>* out) override;
+  Status GetBlock(std::int64_t id, market::BlockProposal* out) override;
+  Status ListAuctions(std::optional<market::AuctionStatus> status, int limit,
+                      std::vector<market::AuctionRecord>* out) override;
+  Status GetAuction(std::int64_t id, market::AuctionRecord* out) override;
+  Status ListBids(std::int64_t auction_id, std::optional<OrgId> org_id, std::vector<market::BidRecord>* out) override;
 
  private:
   // A pooled reader connection, returned to the pool when it goes out of scope.
@@ -101,6 +107,8 @@ class SqlStore : public Store {
   Status WriteAll(const WriteBatch& batch);
   Status WriteMrv(const MrvBatch& batch);
   Status WriteMarket(const market::MarketBatch& batch);
+  // Blocks, auctions and bids of a batch (sql_store_market_negotiated.cc).
+  static Status WriteNegotiated(SqlConnection& db, const market::MarketBatch& batch);
 
   std::unique_ptr<SqlDriver> driver_;
   std::mutex writer_mutex_;
@@ -108,6 +116,10 @@ class SqlStore : public Store {
   std::mutex pool_mutex_;
   std::vector<std::unique_ptr<SqlConnection>> pool_;
 };
+
+// The open blocks, the open auctions and their live bids, for LoadMarket
+// (sql_store_market_negotiated.cc).
+Status ReadOpenNegotiated(SqlConnection& db, market::MarketSnapshot* out);
 
 }  // namespace greenloop
 

@@ -1,5 +1,5 @@
-// The exchange's SQL (schema: migrations/*/0006_market.sql), beside the registry's in
-// sql_store.cc. Enumerations are stored by their names in market/records.cc; an order's end
+// The exchange's SQL (schema: migrations/*/0006_market.sql and 0007_market_blocks_auctions.sql),
+// beside the registry's in sql_store.cc; blocks and auctions in sql_store_market_negotiated.cc. Enumerations are stored by their names in market/records.cc; an order's end
 // reason is the column end_reason (END is an SQL keyword).
 #include <algorithm>
 
@@ -21,7 +21,7 @@ const char* const kOrderColumns =
     "filled_quantity, reserved_instrument, reserved, status, end_reason, client_order_id, created_at_us, updated_at_us";
 const char* const kTradeColumns =
     "id, instrument, trading_day, mode, buy_order_id, sell_order_id, buy_account_id, sell_account_id, buy_org_id, "
-    "sell_org_id, aggressor, price_fen, quantity, buyer_fee_fen, seller_fee_fen, entry_id, at_us";
+    "sell_org_id, aggressor, price_fen, quantity, buyer_fee_fen, seller_fee_fen, entry_id, at_us, ref_id";
 
 // A name the CHECK constraints admit always parses; the fallbacks only quiet the optional.
 market::Listing ReadListing(const SqlRow& r) {
@@ -97,6 +97,7 @@ market::MarketTrade ReadTrade(const SqlRow& r) {
   t.seller_fee_fen = r.Int(14);
   t.entry_id = r.Int(15);
   t.at_us = r.Int(16);
+  t.ref_id = r.Int(17);
   return t;
 }
 
@@ -120,13 +121,17 @@ Status ReadMarket(SqlConnection& db, market::MarketSnapshot* out) {
   GL_RETURN_IF_ERROR(db.Exec(std::string("SELECT ") + kOrderColumns +
                                  " FROM market_orders WHERE status = 'open' ORDER BY id",
                              {}, [&](const SqlRow& r) { out->open_orders.push_back(ReadOrder(r)); }));
+  GL_RETURN_IF_ERROR(ReadOpenNegotiated(db, out));
   return db.Exec(
       "SELECT (SELECT COALESCE(MAX(id), 0) FROM market_commands), (SELECT COALESCE(MAX(id), 0) FROM market_orders), "
-      "(SELECT COALESCE(MAX(id), 0) FROM market_trades)",
+      "(SELECT COALESCE(MAX(id), 0) FROM market_trades), (SELECT COALESCE(MAX(id), 0) FROM market_blocks), "
+      "(SELECT COALESCE(MAX(id), 0) FROM market_auctions)",
       {}, [&](const SqlRow& r) {
         out->max_command_id = r.Int(0);
         out->max_order_id = r.Int(1);
         out->max_trade_id = r.Int(2);
+        out->max_block_id = r.Int(3);
+        out->max_auction_id = r.Int(4);
       });
 }
 
@@ -184,15 +189,17 @@ Status SqlStore::WriteMarket(const market::MarketBatch& b) {
       "open_quantity = excluded.open_quantity, filled_quantity = excluded.filled_quantity, "
       "reserved_instrument = excluded.reserved_instrument, reserved = excluded.reserved, status = excluded.status, "
       "end_reason = excluded.end_reason, updated_at_us = excluded.updated_at_us"));
+  // Auctions before the bids and trades that refer to them.
+  GL_RETURN_IF_ERROR(WriteNegotiated(db, b));
   for (const market::MarketTrade& t : b.trades) {
     rows.push_back({t.id, t.instrument, t.trading_day, t.mode, t.buy_order_id, t.sell_order_id, t.buy_account_id,
                     t.sell_account_id, t.buy_org_id, t.sell_org_id, Name(market::ToString(t.aggressor)), t.price_fen,
-                    t.quantity, t.buyer_fee_fen, t.seller_fee_fen, t.entry_id, t.at_us});
+                    t.quantity, t.buyer_fee_fen, t.seller_fee_fen, t.entry_id, t.at_us, t.ref_id});
   }
   return run(
       "INSERT INTO market_trades (id, instrument, trading_day, mode, buy_order_id, sell_order_id, buy_account_id, "
       "sell_account_id, buy_org_id, sell_org_id, aggressor, price_fen, quantity, buyer_fee_fen, seller_fee_fen, "
-      "entry_id, at_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "entry_id, at_us, ref_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 }
 
 Status SqlStore::LoadMarket(market::MarketSnapshot* out) {

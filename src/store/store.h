@@ -269,6 +269,15 @@ class Store {
   // per side, bids highest first and asks lowest first (none when levels <= 0).
   virtual Status BookDepth(const std::string& instrument, int levels, std::vector<DepthLevel>* bids,
                            std::vector<DepthLevel>* asks) = 0;
+  // Block proposals matching the filter, newest first; filter.limit in 1..1000.
+  virtual Status ListBlocks(const market::BlockFilter& filter, std::vector<market::BlockProposal>* out) = 0;
+  virtual Status GetBlock(std::int64_t id, market::BlockProposal* out) = 0;
+  // Auctions, newest first, optionally of one status; at most `limit` (1..1000).
+  virtual Status ListAuctions(std::optional<market::AuctionStatus> status, int limit,
+                              std::vector<market::AuctionRecord>* out) = 0;
+  virtual Status GetAuction(std::int64_t id, market::AuctionRecord* out) = 0;
+  // The bids of an auction (of one organization when org_id is set), by organization.
+  virtual Status ListBids(std::int64_t auction_id, std::optional<OrgId> org_id, std::vector<market::BidRecord>* out) = 0;
 };
 
 // Opens the store named by a URL: "sqlite:PATH" (or a path ending in .db) or "postgresql://…".

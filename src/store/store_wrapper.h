@@ -124,6 +124,18 @@ class StoreWrapper : public Store {
                    std::vector<DepthLevel>* asks) override {
     return target_->BookDepth(instrument, levels, bids, asks);
   }
+  Status ListBlocks(const market::BlockFilter& filter, std::vector<market::BlockProposal>* out) override {
+    return target_->ListBlocks(filter, out);
+  }
+  Status GetBlock(std::int64_t id, market::BlockProposal* out) override { return target_->GetBlock(id, out); }
+  Status ListAuctions(std::optional<market::AuctionStatus> status, int limit,
+                      std::vector<market::AuctionRecord>* out) override {
+    return target_->ListAuctions(status, limit, out);
+  }
+  Status GetAuction(std::int64_t id, market::AuctionRecord* out) override { return target_->GetAuction(id, out); }
+  Status ListBids(std::int64_t auction_id, std::optional<OrgId> org_id, std::vector<market::BidRecord>* out) override {
+    return target_->ListBids(auction_id, org_id, out);
+  }
 
  private:
   Store* target_;
