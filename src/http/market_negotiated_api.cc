@@ -1,6 +1,8 @@
 // The exchange's negotiated and primary trading routes (docs/api.md, "Block trades" and
 // "Auctions"): block agreement proposals between two named enterprises, and auctions of a seller
 // account's units with sealed bids. Mutations run as jobs under the Idempotency-Key.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "core/time.h"
@@ -308,6 +310,66 @@ void Api::RegisterNegotiatedRoutes() {
           });
         });
   }
+
+  // --- holding limits -----------------------------------------------------------------------------
+
+  Add("POST", v1 + "/market/holding-limits",
+      "Set a holding limit (最大持仓量): {instrument, account_id? (absent: every holding account), max_quantity} "
+      "(0 removes it); purchases that would exceed it are refused (exchange, regulator)",
+      [this](const HttpRequest& r, const Params&) {
+        Principal principal;
+        Status st = Authenticate(r, &principal);
+        RequestBody body;
+        if (st.ok()) st = RequestBody::Parse(r.body, &body);
+        if (st.ok()) st = body.OnlyFields({"instrument", "account_id", "max_quantity"});
+        market::HoldingLimit limit;
+        std::optional<std::int64_t> account;
+        if (st.ok()) st = body.String("instrument", &limit.instrument, 40);
+        if (st.ok()) st = body.OptionalInteger("account_id", &account);
+        if (st.ok() && account && *account <= 0) st = Status::Invalid("invalid_field", "account_id must be positive", "account_id");
+        if (st.ok()) st = body.Integer("max_quantity", &limit.max_quantity);
+        if (!st.ok()) return ErrorResponse(st);
+        limit.account_id = account.value_or(0);
+        return RunJob(r, principal, CanonicalJson(body.json()), [=, this](WriteContext& ctx) {
+          Status s = exchange_->SetHoldingLimit(ctx, principal, limit);
+          if (!s.ok()) return ErrorReply(s);
+          return Reply{200, json{{"instrument", limit.instrument},
+                                 {"account_id", OptionalId(limit.account_id)},
+                                 {"max_quantity", limit.max_quantity == 0 ? json() : json(limit.max_quantity)}}
+                                .dump()};
+        });
+      });
+
+  Add("GET", v1 + "/market/holding-limits",
+      "Holding limits: the regulator and the exchange see all; an enterprise the defaults and its own accounts'",
+      [this](const HttpRequest& r, const Params&) {
+        Principal principal;
+        Status st = Authenticate(r, &principal);
+        std::vector<market::HoldingLimit> limits;
+        if (st.ok()) st = service_->store().ListHoldingLimits(&limits);
+        std::vector<Account> own;
+        if (st.ok() && !SeesAllOrders(principal)) {
+          if (principal.role() != Role::kEnterprise || !principal.org_id()) {
+            st = Status::Forbidden("role '" + std::string(ToString(principal.role())) + "' does not see holding limits");
+          } else {
+            AccountFilter filter;
+            filter.org_id = *principal.org_id();
+            st = service_->store().ListAccounts(filter, &own);
+          }
+        }
+        if (!st.ok()) return ErrorResponse(st);
+        json items = json::array();
+        for (const market::HoldingLimit& l : limits) {
+          const bool visible = SeesAllOrders(principal) || l.account_id == 0 ||
+                               std::any_of(own.begin(), own.end(), [&](const Account& a) { return a.id == l.account_id; });
+          if (!visible) continue;
+          items.push_back({{"instrument", l.instrument},
+                           {"account_id", OptionalId(l.account_id)},
+                           {"max_quantity", l.max_quantity},
+                           {"set_at", FormatTimestamp(l.set_at_us)}});
+        }
+        return JsonResponse(200, {{"items", items}});
+      });
 
   // --- auctions -------------------------------------------------------------------------------------
 

@@ -218,6 +218,10 @@ Status Exchange::Load(const MarketSnapshot& snapshot) {
     }
     it->second.bids.emplace(bid->org_id, *bid);
   }
+  for (const HoldingLimit& limit : snapshot.holding_limits) {
+    if (limit.max_quantity <= 0) return Status::Corruption("holding limit of " + limit.instrument + " is not positive");
+    holding_limits_[{limit.instrument, limit.account_id}] = limit;
+  }
   max_command_id_ = snapshot.max_command_id;
   max_order_id_ = snapshot.max_order_id;
   max_trade_id_ = snapshot.max_trade_id;
@@ -805,6 +809,81 @@ std::vector<Hold> Exchange::HoldsOfInstrument(const std::string& instrument) con
     }
   }
   return holds;
+}
+
+}  // namespace greenloop::market
+
+namespace greenloop::market {
+
+Status Exchange::CheckSetHoldingLimit(const HoldingLimit& limit) const {
+  if (limit.instrument == kCashInstrument) {
+    return Status::Invalid("invalid_field", "CNY is the settlement currency and has no holding limit", "instrument");
+  }
+  if (limit.account_id < 0) return Status::Invalid("invalid_field", "account_id must be positive", "account_id");
+  if (limit.max_quantity < 0) {
+    return Status::Invalid("invalid_field", "max_quantity must be positive, or 0 to remove the limit", "max_quantity");
+  }
+  if (limit.max_quantity == 0 && !holding_limits_.contains({limit.instrument, limit.account_id})) {
+    return Status::NotFound("there is no such holding limit to remove", "max_quantity");
+  }
+  return Status::OK();
+}
+
+Outcome Exchange::ApplySetHoldingLimit(const HoldingLimit& limit) {
+  GL_ASSERT(CheckSetHoldingLimit(limit).ok());
+  if (limit.max_quantity == 0) {
+    holding_limits_.erase({limit.instrument, limit.account_id});
+  } else {
+    holding_limits_[{limit.instrument, limit.account_id}] = limit;
+  }
+  Outcome out;
+  out.holding_limits.push_back(limit);
+  return out;
+}
+
+std::optional<quantity_t> Exchange::HoldingLimitOf(const std::string& instrument, AccountId account_id) const {
+  auto own = holding_limits_.find({instrument, account_id});
+  if (own != holding_limits_.end()) return own->second.max_quantity;
+  auto every = holding_limits_.find({instrument, AccountId{0}});
+  if (every != holding_limits_.end()) return every->second.max_quantity;
+  return std::nullopt;
+}
+
+quantity_t Exchange::PendingPurchases(AccountId account_id, const std::string& instrument) const {
+  quantity_t pending = 0;
+  for (const MarketOrder* order : OpenOrdersOfAccount(account_id)) {
+    if (order->instrument == instrument && order->side == Side::kBuy) pending += order->open_quantity;
+  }
+  for (const auto& [id, block] : open_blocks_) {
+    if (block.proposer_account_id == account_id && block.instrument == instrument && block.side == Side::kBuy) {
+      pending += block.quantity;
+    }
+  }
+  for (const auto& [id, open] : open_auctions_) {
+    if (open.record.instrument != instrument) continue;
+    for (const auto& [org, bid] : open.bids) {
+      if (bid.account_id == account_id) pending += bid.quantity;
+    }
+  }
+  GL_ASSERT(pending >= 0);
+  return pending;
+}
+
+Status Exchange::CheckHoldingLimit(AccountId account_id, const std::string& instrument, quantity_t held,
+                                   quantity_t adding) const {
+  if (adding <= 0) return Status::OK();
+  const std::optional<quantity_t> limit = HoldingLimitOf(instrument, account_id);
+  if (!limit) return Status::OK();
+  const quantity_t pending = PendingPurchases(account_id, instrument);
+  if (held + pending + adding > *limit) {
+    return Status::Refused("holding_limit_exceeded",
+                           "account " + std::to_string(account_id) + " may hold at most " + std::to_string(*limit) + " " +
+                               instrument + "; it holds " + std::to_string(held) + " and has " + std::to_string(pending) +
+                               " in open purchases, so it may buy at most " +
+                               std::to_string(std::max<quantity_t>(0, *limit - held - pending)) + " more",
+                           "quantity");
+  }
+  return Status::OK();
 }
 
 }  // namespace greenloop::market

@@ -85,6 +85,7 @@ struct Outcome {
   std::vector<BlockProposal> blocks;  // block proposals the command changed
   std::vector<AuctionRecord> auctions;
   std::vector<BidRecord> bids;
+  std::vector<HoldingLimit> holding_limits;
 };
 
 struct SubmitRequest {
@@ -220,6 +221,19 @@ class Exchange {
   const AuctionRecord* FindOpenAuction(std::int64_t auction_id) const;
   const BidRecord* FindLiveBid(std::int64_t auction_id, OrgId org_id) const;
 
+  // --- holding limits (最大持仓量) -------------------------------------------------------------
+  Status CheckSetHoldingLimit(const HoldingLimit& limit) const;
+  Outcome ApplySetHoldingLimit(const HoldingLimit& limit);
+  // The account's own limit of the instrument, else the default for every account, else none.
+  std::optional<quantity_t> HoldingLimitOf(const std::string& instrument, AccountId account_id) const;
+  // What the account may still receive from purchases entered and not yet settled: open buy
+  // orders, buy proposals it made, live auction bids.
+  quantity_t PendingPurchases(AccountId account_id, const std::string& instrument) const;
+  // Refuses a purchase of `adding` more when held (the ledger balance) + pending + adding exceeds
+  // the account's limit.
+  Status CheckHoldingLimit(AccountId account_id, const std::string& instrument, quantity_t held,
+                           quantity_t adding) const;
+
   // What the exchange keeps frozen that depends on an account (its orders, proposals and bids,
   // and everything of the auctions it sells in) or on an instrument, as releases (amount < 0).
   std::vector<Hold> HoldsOfAccount(AccountId account_id) const;
@@ -279,6 +293,7 @@ class Exchange {
   std::map<std::int64_t, MarketOrder> open_orders_;  // by exchange order id
   std::map<std::int64_t, BlockProposal> open_blocks_;  // proposed, by id
   std::map<std::int64_t, OpenAuction> open_auctions_;  // by id
+  std::map<std::pair<std::string, AccountId>, HoldingLimit> holding_limits_;  // account 0: the default
   std::int64_t max_command_id_ = 0;
   std::int64_t max_order_id_ = 0;
   std::int64_t max_trade_id_ = 0;

@@ -198,6 +198,17 @@ struct BidRecord {
   time_us updated_at_us = 0;
 };
 
+// A maximum holding (最大持仓量) of an instrument, enforced when a purchase is entered (a buy
+// order, a block proposal or acceptance as buyer, an auction bid): for one account, or, with
+// account_id 0, for every holding account without a limit of its own.
+struct HoldingLimit {
+  std::string instrument;
+  AccountId account_id = 0;
+  quantity_t max_quantity = 0;  // 0 in a batch: the limit is removed
+  UserId set_by = 0;
+  time_us set_at_us = 0;
+};
+
 // The rows one commit writes: listings, days, orders, blocks, auctions and bids are upserted by
 // key, commands and trades appended.
 struct MarketBatch {
@@ -209,10 +220,11 @@ struct MarketBatch {
   std::vector<BlockProposal> blocks;
   std::vector<AuctionRecord> auctions;
   std::vector<BidRecord> bids;
+  std::vector<HoldingLimit> holding_limits;
 
   bool empty() const {
     return listings.empty() && days.empty() && commands.empty() && orders.empty() && trades.empty() &&
-           blocks.empty() && auctions.empty() && bids.empty();
+           blocks.empty() && auctions.empty() && bids.empty() && holding_limits.empty();
   }
 };
 
@@ -251,6 +263,7 @@ struct MarketSnapshot {
   std::vector<BlockProposal> open_blocks;      // proposed
   std::vector<AuctionRecord> open_auctions;    // not cleared or cancelled
   std::vector<BidRecord> live_bids;            // of the open auctions
+  std::vector<HoldingLimit> holding_limits;
   std::int64_t max_command_id = 0;
   std::int64_t max_order_id = 0;
   std::int64_t max_trade_id = 0;

@@ -252,6 +252,7 @@ void ExchangeService::PostOutcome(WriteContext& ctx, UserId actor, Outcome& outc
   rows.blocks.insert(rows.blocks.end(), outcome.blocks.begin(), outcome.blocks.end());
   rows.auctions.insert(rows.auctions.end(), outcome.auctions.begin(), outcome.auctions.end());
   rows.bids.insert(rows.bids.end(), outcome.bids.begin(), outcome.bids.end());
+  rows.holding_limits.insert(rows.holding_limits.end(), outcome.holding_limits.begin(), outcome.holding_limits.end());
 }
 
 void ExchangeService::FillResult(const Outcome& outcome, OrderResult* out) const {
@@ -280,6 +281,7 @@ Status ExchangeService::Submit(WriteContext& ctx, const Principal& principal, co
   request.client_order_id = input.client_order_id;
   Hold freeze;
   GL_RETURN_IF_ERROR(exchange_->CheckSubmit(request, ctx.now(), &freeze));
+  if (request.side == Side::kBuy) GL_RETURN_IF_ERROR(CheckPurchase(ctx, account->id, request.instrument, request.quantity));
   GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, "the order"));
   Outcome outcome = exchange_->ApplySubmit(request, ctx.now());
   PostOutcome(ctx, principal.user.id, outcome, true);
@@ -306,6 +308,10 @@ Status ExchangeService::Replace(WriteContext& ctx, const Principal& principal, s
   market::ReplaceRequest request{order_id, principal.org_id().value_or(0), price_fen, quantity};
   Hold freeze;
   GL_RETURN_IF_ERROR(exchange_->CheckReplace(request, ctx.now(), &freeze));
+  const market::MarketOrder& order = *exchange_->FindOpenOrder(order_id);
+  if (order.side == Side::kBuy) {
+    GL_RETURN_IF_ERROR(CheckPurchase(ctx, order.account_id, order.instrument, quantity - order.open_quantity));
+  }
   if (freeze.amount > 0) GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, "order " + std::to_string(order_id)));
   Outcome outcome = exchange_->ApplyReplace(request, ctx.now());
   PostOutcome(ctx, principal.user.id, outcome, true);

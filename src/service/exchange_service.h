@@ -123,6 +123,10 @@ class ExchangeService : public LedgerObserver {
   Status CancelAuction(WriteContext& ctx, const Principal& principal, std::int64_t auction_id,
                        market::AuctionRecord* out);
 
+  // Holding limits (最大持仓量), set by the regulator or the exchange operator: for one holding
+  // account, or (account_id 0) for every one; max_quantity 0 removes the limit.
+  Status SetHoldingLimit(WriteContext& ctx, const Principal& principal, const market::HoldingLimit& limit);
+
   // LedgerObserver.
   Status BeforeAccountStops(WriteContext& ctx, AccountId account) override;
   void AfterAccountStopped(WriteContext& ctx, AccountId account) override;
@@ -143,6 +147,8 @@ class ExchangeService : public LedgerObserver {
   Status Freeze(WriteContext& ctx, UserId actor, const market::Hold& hold, const std::string& purpose);
   // Unfreezes what the exchange keeps frozen for an account or instrument about to stop.
   Status ReleaseHolds(WriteContext& ctx, const std::vector<market::Hold>& holds);
+  // Refuses a purchase of `adding` units that would take the account over its holding limit.
+  Status CheckPurchase(WriteContext& ctx, AccountId account, const std::string& instrument, quantity_t adding);
   // The enterprise's own open holding account to trade from.
   Status TradingAccount(WriteContext& ctx, const Principal& principal, AccountId account_id, const Account** out);
   void FillResult(const market::Outcome& outcome, OrderResult* out) const;

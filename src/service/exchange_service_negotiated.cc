@@ -65,6 +65,7 @@ Status ExchangeService::ProposeBlock(WriteContext& ctx, const Principal& princip
   request.memo = input.memo;
   Hold freeze;
   GL_RETURN_IF_ERROR(exchange_->CheckPropose(request, ctx.now(), &freeze));
+  if (request.side == Side::kBuy) GL_RETURN_IF_ERROR(CheckPurchase(ctx, account->id, request.instrument, request.quantity));
   GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, "a block proposal"));
   Outcome outcome = exchange_->ApplyPropose(request, ctx.now());
   PostOutcome(ctx, principal.user.id, outcome, true);
@@ -86,6 +87,7 @@ Status ExchangeService::AcceptBlock(WriteContext& ctx, const Principal& principa
   }
   Hold freeze;
   GL_RETURN_IF_ERROR(exchange_->CheckAccept(block_id, account->org_id, account->id, ctx.now(), &freeze));
+  if (block->side == Side::kSell) GL_RETURN_IF_ERROR(CheckPurchase(ctx, account->id, block->instrument, block->quantity));
   GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, "accepting block " + std::to_string(block_id)));
   Outcome outcome = exchange_->ApplyAccept(block_id, account->org_id, account->id, principal.user.id, ctx.now());
   PostOutcome(ctx, principal.user.id, outcome, true);
@@ -113,6 +115,38 @@ Status ExchangeService::DeclineBlock(WriteContext& ctx, const Principal& princip
   Outcome outcome = exchange_->ApplyDecline(block_id, org, principal.user.id, ctx.now());
   PostOutcome(ctx, principal.user.id, outcome, true);
   *out = outcome.blocks.front();
+  return Status::OK();
+}
+
+Status ExchangeService::CheckPurchase(WriteContext& ctx, AccountId account, const std::string& instrument,
+                                      quantity_t adding) {
+  const Holding* holding = ctx.ledger().FindHolding(account, instrument);
+  return exchange_->CheckHoldingLimit(account, instrument, holding == nullptr ? 0 : holding->balance(), adding);
+}
+
+Status ExchangeService::SetHoldingLimit(WriteContext& ctx, const Principal& principal, const market::HoldingLimit& limit) {
+  GL_RETURN_IF_ERROR(RequireRole(principal, {Role::kExchange, Role::kRegulator}, "set holding limits"));
+  GL_RETURN_IF_ERROR(RequireExchange(ctx));
+  if (ctx.ledger().FindInstrument(limit.instrument) == nullptr) {
+    return Status::NotFound("instrument " + limit.instrument + " does not exist", "instrument");
+  }
+  if (limit.account_id != 0) {
+    const Account* account = ctx.ledger().FindAccount(limit.account_id);
+    if (account == nullptr) {
+      return Status::NotFound("account " + std::to_string(limit.account_id) + " does not exist", "account_id");
+    }
+    if (account->kind != AccountKind::kHolding) {
+      return Status::Invalid("invalid_field", "holding limits apply to holding accounts", "account_id");
+    }
+  }
+  market::HoldingLimit set = limit;
+  set.set_by = principal.user.id;
+  set.set_at_us = ctx.now();
+  GL_RETURN_IF_ERROR(exchange_->CheckSetHoldingLimit(set));
+  Outcome outcome = exchange_->ApplySetHoldingLimit(set);
+  PostOutcome(ctx, principal.user.id, outcome, true);
+  ctx.Audit(principal.user.id, "market.holding_limit", set.instrument,
+            nlohmann::json{{"account_id", set.account_id}, {"max_quantity", set.max_quantity}}.dump());
   return Status::OK();
 }
 
@@ -187,6 +221,9 @@ Status ExchangeService::PlaceBid(WriteContext& ctx, const Principal& principal, 
   market::BidRequest request{auction_id, account->id, account->org_id, principal.user.id, price_fen, quantity};
   Hold freeze;
   GL_RETURN_IF_ERROR(exchange_->CheckBid(request, ctx.now(), &freeze));
+  const market::BidRecord* live = exchange_->FindLiveBid(auction_id, account->org_id);
+  GL_RETURN_IF_ERROR(CheckPurchase(ctx, account->id, exchange_->FindOpenAuction(auction_id)->instrument,
+                                   quantity - (live == nullptr ? 0 : live->quantity)));
   if (freeze.amount > 0) {
     GL_RETURN_IF_ERROR(Freeze(ctx, principal.user.id, freeze, "a bid in auction " + std::to_string(auction_id)));
   }

@@ -85,6 +85,7 @@ class SqlStore : public Store {
                       std::vector<market::AuctionRecord>* out) override;
   Status GetAuction(std::int64_t id, market::AuctionRecord* out) override;
   Status ListBids(std::int64_t auction_id, std::optional<OrgId> org_id, std::vector<market::BidRecord>* out) override;
+  Status ListHoldingLimits(std::vector<market::HoldingLimit>* out) override;
 
  private:
   // A pooled reader connection, returned to the pool when it goes out of scope.

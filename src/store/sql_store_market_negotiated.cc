@@ -115,7 +115,11 @@ Status ReadOpenNegotiated(SqlConnection& db, market::MarketSnapshot* out) {
                                    " FROM market_bids WHERE auction_id = ? AND status = 'live' ORDER BY sequence",
                                {a.id}, [&](const SqlRow& r) { out->live_bids.push_back(ReadBid(r)); }));
   }
-  return Status::OK();
+  return db.Exec("SELECT instrument, account_id, max_quantity, set_by, set_at_us FROM market_holding_limits "
+                 "ORDER BY instrument, account_id",
+                 {}, [&](const SqlRow& r) {
+                   out->holding_limits.push_back({r.Text(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4)});
+                 });
 }
 
 Status SqlStore::WriteNegotiated(SqlConnection& db, const market::MarketBatch& b) {
@@ -165,6 +169,19 @@ Status SqlStore::WriteNegotiated(SqlConnection& db, const market::MarketBatch& b
     rows.push_back({x.auction_id, x.org_id, x.account_id, x.user_id, x.price_fen, x.quantity, x.sequence,
                     x.reserved_fen, Name(market::ToString(x.status)), x.awarded_quantity, x.price_paid_fen,
                     x.amount_fen, std::int64_t{x.at_margin ? 1 : 0}, x.trade_id, x.created_at_us, x.updated_at_us});
+  }
+  // In batch order, so that the last change of a limit in one commit stands.
+  for (const market::HoldingLimit& l : b.holding_limits) {
+    if (l.max_quantity == 0) {
+      GL_RETURN_IF_ERROR(db.Exec("DELETE FROM market_holding_limits WHERE instrument = ? AND account_id = ?",
+                                 {l.instrument, l.account_id}, nullptr));
+    } else {
+      GL_RETURN_IF_ERROR(db.Exec(
+          "INSERT INTO market_holding_limits (instrument, account_id, max_quantity, set_by, set_at_us) "
+          "VALUES (?, ?, ?, ?, ?) ON CONFLICT (instrument, account_id) DO UPDATE SET max_quantity = "
+          "excluded.max_quantity, set_by = excluded.set_by, set_at_us = excluded.set_at_us",
+          {l.instrument, l.account_id, l.max_quantity, l.set_by, l.set_at_us}, nullptr));
+    }
   }
   // A withdrawn bid placed again is the organization's bid again: the row is reused.
   return run(
@@ -260,6 +277,20 @@ Status SqlStore::ListBids(std::int64_t auction_id, std::optional<OrgId> org_id, 
   }
   sql += " ORDER BY org_id";
   return (*db)->Exec(sql, params, [&](const SqlRow& r) { out->push_back(ReadBid(r)); });
+}
+
+}  // namespace greenloop
+
+namespace greenloop {
+
+Status SqlStore::ListHoldingLimits(std::vector<market::HoldingLimit>* out) {
+  std::unique_ptr<Reader> db;
+  GL_RETURN_IF_ERROR(Borrow(&db));
+  out->clear();
+  return (*db)->Exec(
+      "SELECT instrument, account_id, max_quantity, set_by, set_at_us FROM market_holding_limits "
+      "ORDER BY instrument, account_id",
+      {}, [&](const SqlRow& r) { out->push_back({r.Text(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4)}); });
 }
 
 }  // namespace greenloop

@@ -278,6 +278,8 @@ class Store {
   virtual Status GetAuction(std::int64_t id, market::AuctionRecord* out) = 0;
   // The bids of an auction (of one organization when org_id is set), by organization.
   virtual Status ListBids(std::int64_t auction_id, std::optional<OrgId> org_id, std::vector<market::BidRecord>* out) = 0;
+  // Every holding limit, by instrument and account (0: the default of the instrument).
+  virtual Status ListHoldingLimits(std::vector<market::HoldingLimit>* out) = 0;
 };
 
 // Opens the store named by a URL: "sqlite:PATH" (or a path ending in .db) or "postgresql://…".

@@ -136,6 +136,7 @@ class StoreWrapper : public Store {
   Status ListBids(std::int64_t auction_id, std::optional<OrgId> org_id, std::vector<market::BidRecord>* out) override {
     return target_->ListBids(auction_id, org_id, out);
   }
+  Status ListHoldingLimits(std::vector<market::HoldingLimit>* out) override { return target_->ListHoldingLimits(out); }
 
  private:
   Store* target_;

@@ -258,6 +258,51 @@ describe('market: block trades and auctions', { timeout: 170_000 }, () => {
     assert.equal(v.status, 0, `greenloop verify failed:\n${v.stdout}\n${v.stderr}`);
   });
 
+  it('holding limits refuse purchases beyond them, count what is pending, and change nothing', async () => {
+    // A fresh account of wind with 1,000 of INST; the default limit for every account is 5,000
+    // and wind's account gets its own 1,500.
+    const W = await h.makeAccount(WIND_ORG);
+    await h.issue(INST, W, 1_000);
+    await h.issue(CASH, W, 100_000_000);
+    assertError(await h.api('POST', '/market/holding-limits', { token: alu, body: { instrument: INST, max_quantity: 10 } }), 403, 'forbidden');
+    assertError(await h.api('POST', '/market/holding-limits', { token: reg, body: { instrument: INST, max_quantity: -1 } }), 400, 'invalid_field', { field: 'max_quantity' });
+    assertError(await h.api('POST', '/market/holding-limits', { token: reg, body: { instrument: 'NO-SUCH', max_quantity: 10 } }), 404, 'not_found');
+    expectStatus(await h.api('POST', '/market/holding-limits', { token: reg, body: { instrument: INST, max_quantity: 5_000 } }), 200, 'default limit');
+    const own = expectStatus(await h.api('POST', '/market/holding-limits', { token: ex, body: { instrument: INST, account_id: W, max_quantity: 1_500 } }), 200, 'own limit');
+    assert.equal(own.max_quantity, 1_500);
+    const seen = expectStatus(await h.api('GET', '/market/holding-limits', { token: wind }), 200, 'wind sees');
+    assert.ok(seen.items.some((x) => x.account_id === W && x.max_quantity === 1_500));
+    assert.ok(!(expectStatus(await h.api('GET', '/market/holding-limits', { token: alu }), 200, 'alu sees')).items.some((x) => x.account_id === W));
+
+    // An auction of 1,000: a bid of 400 fits (1,000 + 400 ≤ 1,500); then 200 more is refused
+    // (1,000 + 400 pending + 200 > 1,500) and so is raising the bid to 600.
+    await h.issue(INST, R, 1_000);
+    const a = expectStatus(await h.api('POST', '/market/auctions', { token: ex, body: {
+      title: '限额测试', purpose: 'reserve_sale', instrument: INST, seller_account_id: R, supply: 1_000,
+      reserve_price_fen: 4000, opens_at: '2026-11-23T05:00:00Z', closes_at: '2026-11-24T05:00:00Z' } }), 201, 'announce');
+    expectStatus(await h.api('POST', `/market/auctions/${a.id}/bids`, { token: wind, body: { account_id: W, price_fen: 4000, quantity: 400 } }), 200, 'fits');
+    const before = await h.snapshot([[W, CASH], [W, INST]]);
+    assertError(await h.api('POST', `/market/auctions/${a.id}/bids`, { token: wind, body: { account_id: W, price_fen: 4000, quantity: 600 } }), 422, 'holding_limit_exceeded', { field: 'quantity' });
+    await h.assertUnchanged(before, 'refused raise');
+    expectStatus(await h.api('POST', `/market/auctions/${a.id}/bids`, { token: wind, body: { account_id: W, price_fen: 4100, quantity: 500 } }), 200, 'exactly the limit');
+    expectStatus(await h.api('POST', `/market/auctions/${a.id}/cancel`, { token: ex }), 200, 'cancel');
+    expectStatus(await h.api('POST', '/market/holding-limits', { token: ex, body: { instrument: INST, account_id: W, max_quantity: 0 } }), 200, 'remove own');
+    assertError(await h.api('POST', '/market/holding-limits', { token: ex, body: { instrument: INST, account_id: W, max_quantity: 0 } }), 404, 'not_found');
+    // Now the default 5,000 applies: a bid of 1,000 on the 1,000 held fits.
+    const b = expectStatus(await h.api('POST', '/market/auctions', { token: ex, body: {
+      title: '默认限额', purpose: 'reserve_sale', instrument: INST, seller_account_id: R, supply: 1_000,
+      reserve_price_fen: 4000, opens_at: '2026-11-23T05:00:00Z', closes_at: '2026-11-24T05:00:00Z' } }), 201, 'announce again');
+    expectStatus(await h.api('POST', `/market/auctions/${b.id}/bids`, { token: wind, body: { account_id: W, price_fen: 4000, quantity: 1_000 } }), 200, 'under the default');
+    expectStatus(await h.api('POST', `/market/auctions/${b.id}/cancel`, { token: ex }), 200, 'cancel again');
+    expectStatus(await h.api('POST', '/market/holding-limits', { token: reg, body: { instrument: INST, max_quantity: 1_500 } }), 200, 'tighter default');
+    const c = expectStatus(await h.api('POST', '/market/auctions', { token: ex, body: {
+      title: '默认限额二', purpose: 'reserve_sale', instrument: INST, seller_account_id: R, supply: 1_000,
+      reserve_price_fen: 4000, opens_at: '2026-11-23T05:00:00Z', closes_at: '2026-11-24T05:00:00Z' } }), 201, 'third');
+    assertError(await h.api('POST', `/market/auctions/${c.id}/bids`, { token: wind, body: { account_id: W, price_fen: 4000, quantity: 501 } }), 422, 'holding_limit_exceeded');
+    expectStatus(await h.api('POST', `/market/auctions/${c.id}/cancel`, { token: ex }), 200, 'cancel third');
+    expectStatus(await h.api('POST', '/market/holding-limits', { token: reg, body: { instrument: INST, max_quantity: 0 } }), 200, 'remove default');
+  });
+
   it('a cancelled auction releases the supply and every bid', async () => {
     await h.issue(INST, R, 500);
     const r0 = await h.holding(R, INST); const bc0 = await h.holding(B, CASH);

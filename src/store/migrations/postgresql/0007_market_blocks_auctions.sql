@@ -1,6 +1,6 @@
 -- GreenLoop exchange schema, version 7 (PostgreSQL; same tables and meaning as the SQLite
--- migration of the same number): block agreement trading and auctions (the structs
--- BlockProposal, AuctionRecord and BidRecord of src/market/records.h). Units as in version 6.
+-- migration of the same number): block agreement trading, auctions and holding
+-- limits (the structs BlockProposal, AuctionRecord, BidRecord and HoldingLimit of src/market/records.h). Units as in version 6.
 
 -- One row per block agreement proposal (大宗协议): upserted as it is answered, withdrawn or
 -- expires. While proposed, `reserved` of `reserved_instrument` stays frozen in the proposer's
@@ -93,6 +93,17 @@ CREATE TABLE market_bids (
   CHECK ((status = 'live') = (reserved_fen > 0))
 );
 CREATE INDEX market_bids_org ON market_bids(org_id, auction_id);
+
+-- Maximum holdings (最大持仓量) per instrument: for one holding account, or (account_id 0) for
+-- every holding account without its own. Checked when a purchase is entered.
+CREATE TABLE market_holding_limits (
+  instrument TEXT NOT NULL REFERENCES instruments(code),
+  account_id BIGINT NOT NULL,
+  max_quantity BIGINT NOT NULL CHECK (max_quantity > 0),
+  set_by BIGINT NOT NULL,
+  set_at_us BIGINT NOT NULL,
+  PRIMARY KEY (instrument, account_id)
+);
 
 -- Block and auction trades name their proposal or auction here (0 for listing trades, which
 -- name their orders).
