@@ -45,6 +45,9 @@ std::vector<FamilyTradingRules> Load() {
     for (const json& d : row.at("weekdays")) r.weekdays.push_back(d.get<int>());
     r.timezone_offset_minutes = row.at("timezone_offset_minutes").get<int>();
     for (const json& h : row.at("holidays")) r.holidays.push_back(h.get<std::string>());
+    const std::string delivery = row.at("delivery").get<std::string>();
+    GL_ASSERT(delivery == "T+0" || delivery == "T+1");
+    r.delivery_days = delivery == "T+0" ? 0 : 1;
     GL_ASSERT(r.tick_fen > 0 && r.lot > 0 && r.listing_max_quantity < r.block_min_quantity);
     out.push_back(std::move(r));
   }

@@ -79,6 +79,19 @@ Result<std::int64_t> BuyReservationFen(std::int64_t price_fen, quantity_t open_q
   return static_cast<std::int64_t>(total);
 }
 
+std::vector<Hold> DeliveriesAtClose(const std::vector<MarketTrade>& day_trades) {
+  std::map<std::pair<AccountId, std::string>, quantity_t> bought;
+  for (const MarketTrade& t : day_trades) {
+    if (t.mode == "listing" || t.mode == "block") bought[{t.buy_account_id, t.instrument}] += t.quantity;
+  }
+  std::vector<Hold> releases;
+  for (const auto& [key, quantity] : bought) {
+    GL_ASSERT(quantity > 0);
+    releases.push_back(Hold{key.first, key.second, -quantity});
+  }
+  return releases;
+}
+
 Exchange::Exchange(AccountId clearing_account, RulesLookup rules)
     : clearing_account_(clearing_account), rules_(std::move(rules)) {
   GL_ASSERT(clearing_account_ > 0);
@@ -549,7 +562,7 @@ void Exchange::EndOrder(Market& market, MarketOrder& order, OrderStatus status, 
 
 void Exchange::SettlementPostings(const std::string& instrument, AccountId seller, AccountId buyer,
                                   quantity_t quantity, std::int64_t buyer_frozen_fen, std::int64_t buyer_pays_fen,
-                                  std::int64_t seller_gets_fen, std::int64_t fees_fen,
+                                  std::int64_t seller_gets_fen, std::int64_t fees_fen, Bucket buyer_units,
                                   std::vector<Posting>* out) const {
   GL_ASSERT(quantity > 0 && seller != buyer);
   GL_ASSERT(buyer_pays_fen > 0 && buyer_frozen_fen >= buyer_pays_fen);
@@ -557,7 +570,7 @@ void Exchange::SettlementPostings(const std::string& instrument, AccountId selle
   const std::string cash(kCashInstrument);
   const std::int64_t release_fen = buyer_frozen_fen - buyer_pays_fen;
   out->push_back(Posting{seller, instrument, Bucket::kFrozen, -quantity});
-  out->push_back(Posting{buyer, instrument, Bucket::kAvailable, quantity});
+  out->push_back(Posting{buyer, instrument, buyer_units, quantity});
   out->push_back(Posting{buyer, cash, Bucket::kFrozen, -buyer_frozen_fen});
   if (release_fen > 0) out->push_back(Posting{buyer, cash, Bucket::kAvailable, release_fen});
   out->push_back(Posting{seller, cash, Bucket::kAvailable, seller_gets_fen});
@@ -620,7 +633,7 @@ void Exchange::ProcessEvents(Market& market, const std::vector<Event>& events, t
     t.seller_fee_fen = seller_fee;
     t.at_us = now_us;
     SettlementPostings(instrument, sell.account_id, buy.account_id, e.quantity, buyer_pays + buy_release, buyer_pays,
-                       seller_gets, buyer_fee + seller_fee, &s.postings);
+                       seller_gets, buyer_fee + seller_fee, DeliveryBucket(market.rules), &s.postings);
     out->settlements.push_back(std::move(s));
 
     const bool buy_done = buy.open_quantity == 0;

@@ -143,6 +143,10 @@ struct BidRequest {
   quantity_t quantity = 0;
 };
 
+// Under T+1 delivery, what the close of a day releases: per buying account, the units its listing
+// and block trades of the day credited frozen (auction awards are delivered at once).
+std::vector<Hold> DeliveriesAtClose(const std::vector<MarketTrade>& day_trades);
+
 // The family rules of a listing's instrument (data/market/trading-rules.json).
 using RulesLookup = std::function<Result<FamilyTradingRules>(const std::string& family)>;
 
@@ -270,9 +274,13 @@ class Exchange {
   // Appends the postings that move `quantity` of `instrument` from the seller's frozen part to
   // the buyer and the cash from the buyer's frozen `buyer_frozen_fen` (of which buyer_pays is
   // spent and the rest released) to the seller less its fee, fees to the clearing account.
+  // The units go to the buyer's `buyer_units` bucket: frozen under T+1 delivery.
   void SettlementPostings(const std::string& instrument, AccountId seller, AccountId buyer, quantity_t quantity,
                           std::int64_t buyer_frozen_fen, std::int64_t buyer_pays_fen, std::int64_t seller_gets_fen,
-                          std::int64_t fees_fen, std::vector<Posting>* out) const;
+                          std::int64_t fees_fen, Bucket buyer_units, std::vector<Posting>* out) const;
+  static Bucket DeliveryBucket(const FamilyTradingRules& rules) {
+    return rules.delivery_days > 0 ? Bucket::kFrozen : Bucket::kAvailable;
+  }
   Status CheckBlockWindow(const Market& market, time_us now_us) const;
   // Ends a proposed block, releasing what the proposer has frozen.
   void EndBlock(BlockProposal& block, BlockStatus status, UserId user_id, time_us now_us, Outcome* out);

@@ -274,7 +274,7 @@ Outcome Exchange::ApplyCloseAuction(std::int64_t auction_id, time_us now_us) {
       t.quantity = award.awarded_quantity;
       t.at_us = now_us;
       SettlementPostings(a.instrument, a.seller_account_id, bid.account_id, award.awarded_quantity, bid.reserved_fen,
-                         award.amount_fen, award.amount_fen, 0, &s.postings);
+                         award.amount_fen, award.amount_fen, 0, Bucket::kAvailable, &s.postings);
       bid.status = BidStatus::kWon;
       bid.trade_id = t.id;
       out.settlements.push_back(std::move(s));

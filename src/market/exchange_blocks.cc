@@ -187,7 +187,7 @@ Outcome Exchange::ApplyAccept(std::int64_t block_id, OrgId org_id, AccountId acc
   t.seller_fee_fen = fee;
   t.at_us = now_us;
   SettlementPostings(block.instrument, seller, buyer, block.quantity, buyer_frozen, notional + fee, notional - fee,
-                     2 * fee, &s.postings);
+                     2 * fee, DeliveryBucket(market.rules), &s.postings);
 
   block.counterparty_account_id = account_id;
   block.responder_user_id = user_id;

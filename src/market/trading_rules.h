@@ -38,6 +38,9 @@ struct FamilyTradingRules {
   std::vector<int> weekdays;             // ISO: 1 Monday … 7 Sunday
   int timezone_offset_minutes = 0;       // local time = UTC + offset
   std::vector<std::string> holidays;     // YYYY-MM-DD, closed
+  // Delivery of listing and block trades: T+0 (0) credits the bought units as available at once;
+  // T+1 (1) credits them frozen until the day closes, so they cannot be sold the same day.
+  int delivery_days = 0;
 };
 
 struct PriceBand {

@@ -171,6 +171,7 @@ Status ExchangeService::SetState(WriteContext& ctx, const Principal& principal, 
   GL_RETURN_IF_ERROR(RequireExchange(ctx));
   GL_RETURN_IF_ERROR(exchange_->CheckSetState(instrument, state, ctx.now()));
   std::optional<std::int64_t> close;
+  std::vector<Hold> deliveries;  // T+1: the day's purchases become available at the close
   if (state == MarketState::kClosed) {
     // The day's trades are all durable: listing-state jobs run alone (exclusive).
     const market::Listing& current = *exchange_->FindListing(instrument);
@@ -179,11 +180,14 @@ Status ExchangeService::SetState(WriteContext& ctx, const Principal& principal, 
     market::TradingDay day;
     day.trading_day = current.trading_day;
     day.prev_close_fen = current.prev_close_fen;
-    Result<DailyBar> bar = BarOf(day, trades, RulesOfFamily(current.family).value().tick_fen);
+    const FamilyTradingRules rules = RulesOfFamily(current.family).value();
+    Result<DailyBar> bar = BarOf(day, trades, rules.tick_fen);
     if (!bar.ok()) return bar.status();
     close = bar.value().close_fen;
+    if (rules.delivery_days > 0) deliveries = market::DeliveriesAtClose(trades);
   }
   Outcome outcome = exchange_->ApplySetState(instrument, state, ctx.now(), close);
+  outcome.releases.insert(outcome.releases.end(), deliveries.begin(), deliveries.end());
   PostOutcome(ctx, principal.user.id, outcome, true);
   *listing = outcome.listings.front();
   *expired = outcome.orders;

@@ -293,5 +293,50 @@ TEST_F(NegotiatedTest, StoppedSellerCancelsItsAuctionAndReleasesEveryBid) {
   EXPECT_EQ(exchange_->CheckConsistency(), "");
 }
 
+// A family whose trades deliver T+1: the CEA rules with delivery_days 1 (a test family; the data
+// delivers CEA T+0).
+TEST(DeliveryTest, UnderTPlusOneTheBoughtUnitsArriveFrozenAndTheCloseReleasesThem) {
+  Exchange exchange(kClearing, [](const std::string& family) -> Result<FamilyTradingRules> {
+    Result<FamilyTradingRules> rules = calc::TradingRulesFor(family);
+    if (!rules.ok()) return rules;
+    FamilyTradingRules t1 = rules.value();
+    t1.delivery_days = 1;
+    return t1;
+  });
+  Hold freeze;
+  ASSERT_TRUE(exchange.CheckList(Cea2025(), 5000, 0).ok());
+  exchange.ApplyList(Cea2025(), 5000, 0, kMorning);
+  exchange.ApplySetState(kCea, MarketState::kOpen, kMorning);
+  SubmitRequest sell{kCea, kSellerAccount, kSeller, 7, Side::kSell, 5000, 30, ""};
+  ASSERT_TRUE(exchange.CheckSubmit(sell, kMorning, &freeze).ok());
+  exchange.ApplySubmit(sell, kMorning);
+  SubmitRequest buy{kCea, kBuyerAccount, kBuyer, 7, Side::kBuy, 5000, 30, ""};
+  ASSERT_TRUE(exchange.CheckSubmit(buy, kMorning, &freeze).ok());
+  Outcome traded = exchange.ApplySubmit(buy, kMorning);
+  ASSERT_EQ(traded.settlements.size(), 1u);
+  bool units_frozen = false;
+  for (const Posting& p : traded.settlements.front().postings) {
+    if (p.account_id == kBuyerAccount && p.instrument == kCea) units_frozen = p.bucket == Bucket::kFrozen && p.amount == 30;
+  }
+  EXPECT_TRUE(units_frozen);
+
+  // The close releases each buyer's listing and block purchases of the day, not auction awards.
+  MarketTrade a = traded.settlements.front().trade;
+  MarketTrade b = a;
+  b.mode = "block";
+  b.quantity = 100'000;
+  MarketTrade c = a;
+  c.mode = "auction";
+  MarketTrade d = a;
+  d.buy_account_id = kOtherAccount;
+  d.quantity = 5;
+  const std::vector<Hold> releases = DeliveriesAtClose({a, b, c, d});
+  ASSERT_EQ(releases.size(), 2u);
+  EXPECT_EQ(releases[0].account_id, kBuyerAccount);
+  EXPECT_EQ(releases[0].amount, -100'030);
+  EXPECT_EQ(releases[1].account_id, kOtherAccount);
+  EXPECT_EQ(releases[1].amount, -5);
+}
+
 }  // namespace
 }  // namespace greenloop::market
