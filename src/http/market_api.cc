@@ -1,6 +1,8 @@
 // The exchange's routes (docs/api.md, "Market"): listings and their market state (exchange
 // operator), orders, cancels and replaces (enterprises, from their own accounts), the book, the
 // trade tape and one's own orders and trades. Mutations run as jobs under the Idempotency-Key.
+#include <memory>
+
 #include <nlohmann/json.hpp>
 
 #include "core/time.h"
@@ -24,6 +26,7 @@ using market::MarketTrade;
 
 constexpr int kMaxBookLevels = 50;
 constexpr int kMaxListLimit = 500;
+constexpr std::size_t kMaxBatchOrders = 1000;
 
 json ListingJson(const Listing& l) {
   json out = {{"instrument", l.instrument},
@@ -99,6 +102,28 @@ Status OrderBody(const RequestBody& body, OrderInput* in) {
   std::optional<std::string> client_id;
   GL_RETURN_IF_ERROR(body.OptionalString("client_order_id", &client_id, 64));
   in->client_order_id = client_id.value_or("");
+  return Status::OK();
+}
+
+// {"orders":[Order body…]}: at most kMaxBatchOrders, each checked as a single order's body (a
+// malformed one refuses the whole request, naming orders[i].field).
+Status OrderBatchBody(const RequestBody& body, std::vector<OrderInput>* out) {
+  GL_RETURN_IF_ERROR(body.OnlyFields({"orders"}));
+  const json& list = body.json()["orders"];
+  if (!list.is_array()) return Status::Invalid("invalid_field", "orders must be an array", "orders");
+  if (list.empty()) return Status::Invalid("invalid_field", "orders must not be empty", "orders");
+  if (list.size() > kMaxBatchOrders) {
+    return Status::Invalid("batch_too_large",
+                           "a batch holds at most " + std::to_string(kMaxBatchOrders) + " orders, this one has " +
+                               std::to_string(list.size()),
+                           "orders");
+  }
+  out->resize(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string name = "orders[" + std::to_string(i) + "]";
+    if (!list[i].is_object()) return Status::Invalid("invalid_field", name + " must be an object", name);
+    GL_RETURN_IF_ERROR(OrderBody(RequestBody::Of(list[i], name + "."), &(*out)[i]));
+  }
   return Status::OK();
 }
 
@@ -414,12 +439,39 @@ void Api::RegisterMarketRoutes() {
 
   Add("POST", v1 + "/market/orders",
       "Place a limit order: {instrument, account_id, side, price_fen, quantity, client_order_id?}; the reservation is "
-      "frozen first, trades settle at once (enterprise)",
+      "frozen first, trades settle at once (enterprise). {orders:[…]} places up to 1000 in one commit, each with its "
+      "own result",
       [this](const HttpRequest& r, const Params&) {
         Principal principal;
         Status st = Authenticate(r, &principal);
         RequestBody body;
         if (st.ok()) st = RequestBody::Parse(r.body, &body);
+        if (st.ok() && body.Has("orders")) {
+          auto inputs = std::make_shared<std::vector<OrderInput>>();
+          st = OrderBatchBody(body, inputs.get());
+          if (!st.ok()) return ErrorResponse(st);
+          return RunJob(r, principal, CanonicalJson(body.json()), [=, this](WriteContext& ctx) {
+            // Each order is accepted or refused on its own (a refusal changes nothing), in order,
+            // and the whole batch commits once: its answers are durable together.
+            json results = json::array();
+            int accepted = 0;
+            for (std::size_t i = 0; i < inputs->size(); ++i) {
+              OrderResult result;
+              Status s = exchange_->Submit(ctx, principal, (*inputs)[i], &result);
+              json item = OrderResultJson(result, principal);
+              item["index"] = i;
+              if (s.ok()) {
+                item["result"] = "ok";
+                ++accepted;
+              } else {
+                item = {{"index", i}, {"result", s.code()}, {"message", s.message()}, {"field", s.field()}};
+              }
+              results.push_back(std::move(item));
+            }
+            const int failed = static_cast<int>(inputs->size()) - accepted;
+            return Reply{200, json{{"results", results}, {"ok", accepted}, {"failed", failed}}.dump()};
+          });
+        }
         OrderInput input;
         if (st.ok()) st = OrderBody(body, &input);
         if (!st.ok()) return ErrorResponse(st);

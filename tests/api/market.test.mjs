@@ -139,6 +139,27 @@ describe('market: listing agreement trading', { timeout: 170_000 }, () => {
     await h.assertUnchanged({ ...before, entries: before.entries + 2, latestId: before.latestId + 2 }, 'an order and its cancel');
   });
 
+  it('a batch of orders answers each on its own and commits once', async () => {
+    const bc0 = await h.holding(B, CASH);
+    const one = { instrument: INST, account_id: B, side: 'buy', price_fen: 4600, quantity: 10 };
+    assertError(await order(buyer, { orders: [] }), 400, 'invalid_field', { field: 'orders' });
+    assertError(await order(buyer, { orders: [one, { ...one, quantity: 'x' }] }), 400, null, { field: 'orders[1].quantity' });
+    assertError(await order(buyer, { orders: Array(1001).fill(one) }), 400, 'batch_too_large');
+    assert.deepEqual(await h.holding(B, CASH), bc0, 'a malformed batch changes nothing');
+    // 4,600 fen × 10 = 46,000 + 5 bp fee 23 = 46,023 frozen; 4,601 × 10 = 46,010 + 23.005 rounded
+    // up = 46,034; the middle order is below the band (45.00).
+    const batch = expectStatus(await order(buyer, { orders: [one, { ...one, price_fen: 4499 }, { ...one, price_fen: 4601 }] }), 200, 'batch');
+    assert.deepEqual(batch.results.map((x) => x.result), ['ok', 'price_below_band', 'ok']);
+    assert.equal(batch.ok, 2);
+    assert.equal(batch.failed, 1);
+    assert.equal(batch.results[1].field, 'price_fen');
+    assert.equal((await h.holding(B, CASH)).frozen, bc0.frozen + 46_023 + 46_034);
+    for (const r of [batch.results[0], batch.results[2]]) {
+      expectStatus(await h.api('POST', `/market/orders/${r.order.id}/cancel`, { token: buyer }), 200, 'cancel');
+    }
+    assert.equal((await h.holding(B, CASH)).frozen, bc0.frozen);
+  });
+
   it('self-trade prevention cancels the incoming order and releases its reservation', async () => {
     const own = expectStatus(await order(seller, { instrument: INST, account_id: S, side: 'buy', price_fen: 5000, quantity: 10 }), 201, 'own buy');
     assert.equal(own.order.status, 'cancelled');
