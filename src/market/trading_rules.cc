@@ -1,6 +1,8 @@
 #include "market/trading_rules.h"
 
 #include <algorithm>
+#include <limits>
+#include <string>
 
 #include "core/assert.h"
 #include "core/time.h"
@@ -11,6 +13,14 @@ Result<PriceBand> BandAround(std::int64_t previous_close_fen, Decimal percent, s
   GL_ASSERT(tick_fen > 0);
   if (previous_close_fen <= 0) {
     return Status::Invalid("out_of_range", "the previous close must be above 0", "previous_close");
+  }
+  // The band is computed in Decimal micro-units: a close (or tick) above INT64_MAX / 10^6 fen,
+  // about 92 billion yuan per unit, cannot be represented and is no price.
+  constexpr std::int64_t kMaxDecimalFen = std::numeric_limits<std::int64_t>::max() / Decimal::kOne;
+  if (previous_close_fen > kMaxDecimalFen || tick_fen > kMaxDecimalFen) {
+    return Status::Invalid("out_of_range",
+                           "the previous close must be at most " + std::to_string(kMaxDecimalFen) + " fen",
+                           "previous_close");
   }
   if (previous_close_fen % tick_fen != 0) {
     return Status::Invalid("invalid_field", "the previous close must be on the price tick", "previous_close");

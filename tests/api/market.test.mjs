@@ -48,6 +48,8 @@ describe('market: listing agreement trading', { timeout: 170_000 }, () => {
     assertError(await h.api('POST', '/market/listings', { token: seller, body: { instrument: INST, prev_close_fen: 5000 } }), 403, 'forbidden');
     assertError(await h.api('POST', '/market/listings', { token: ex, body: { instrument: INST, prev_close_fen: 0 } }), 400, 'invalid_field', { field: 'prev_close_fen' });
     assertError(await h.api('POST', '/market/listings', { token: ex, body: { instrument: INST, prev_close_fen: 5000, fee_bps: 2000 } }), 400, 'invalid_field', { field: 'fee_bps' });
+    // Found by the order-entry fuzzer: a close beyond what the band arithmetic holds used to abort the server.
+    assertError(await h.api('POST', '/market/listings', { token: ex, body: { instrument: INST, prev_close_fen: 10_000_000_000_000 } }), 400, 'invalid_field', { field: 'prev_close_fen' });
     assertError(await h.api('POST', '/market/listings', { token: ex, body: { instrument: CASH, prev_close_fen: 100 } }), 400, 'invalid_field');
     assertError(await h.api('POST', '/market/listings', { token: ex, body: { instrument: 'NO-SUCH', prev_close_fen: 5000 } }), 404, 'not_found');
     const listed = expectStatus(await h.api('POST', '/market/listings', { token: ex, body: { instrument: INST, prev_close_fen: 5000, fee_bps: 5 } }), 201, 'list');

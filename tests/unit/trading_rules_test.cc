@@ -4,6 +4,8 @@
 // expected figure is the rule applied by hand.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "calc/market_rules.h"
 #include "core/time.h"
 #include "market/trading_rules.h"
@@ -60,6 +62,12 @@ TEST(TradingRulesTest, BandsAreTheCloseAndPercentRoundedTowardTheClose) {
   EXPECT_EQ(BandAround(0, D("10"), 1).status().field(), "previous_close");
   EXPECT_EQ(BandAround(4'566, D("10"), 5).status().field(), "previous_close");
   EXPECT_EQ(BandAround(4'565, D("0"), 5).status().field(), "band_percent");
+  // Closes beyond what Decimal holds (INT64_MAX / 10^6 = 9,223,372,036,854 fen) are refused, not
+  // overflowed (found by the order-entry fuzzer, tests/fuzz/).
+  EXPECT_EQ(BandAround(9'223'372'036'855, D("10"), 1).status().code(), "out_of_range");
+  EXPECT_EQ(BandAround(10'000'000'000'000, D("10"), 1).status().field(), "previous_close");
+  EXPECT_EQ(BandAround(std::numeric_limits<std::int64_t>::max(), D("30"), 1).status().code(), "out_of_range");
+  EXPECT_TRUE(BandAround(9'000'000'000'000, D("10"), 1).ok());
 }
 
 TEST(TradingRulesTest, SessionsFollowBeijingTimeWeekdaysAndHolidays) {
