@@ -1,6 +1,7 @@
 // src/cli/main.cc
 //
-// The greenloop command: serve, migrate, demo, verify, user add, token create. Exit codes:
+// The greenloop command: serve, migrate, demo, verify, user add, token create, calc, and market (a
+// client of a running server, cli/market_cli.h). Exit codes:
 // 0 success, 1 the check failed (verify found problems), 2 bad usage or an operational error.
 #include <CLI/CLI.hpp>
 #include <csignal>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "calc/calculator.h"
+#include "cli/market_cli.h"
 #include "core/crypto.h"
 #include "core/time.h"
 #include "http/api.h"
@@ -322,6 +324,8 @@ int main(int argc, char** argv) {
   calc->add_option("name", calc_name, "Calculator, e.g. power-emissions");
   calc->add_option("--input", calc_input, "Input JSON file, or - for standard input");
 
+  MarketCli market(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -336,5 +340,6 @@ int main(int argc, char** argv) {
   if (*user_add) return UserAdd(db, user_name, role, org, display_name, password_stdin, as_json);
   if (*token_create) return TokenCreate(db, token_user, ttl_hours, as_json);
   if (*calc) return Calc(calc_list, calc_name, calc_input);
+  if (market.chosen()) return market.Run();
   return 2;
 }
