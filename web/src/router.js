@@ -19,6 +19,10 @@ const routes = [
   { path: '/carbon/enterprises/:org(\\d+)', name: 'carbon-enterprise', component: () => import('./views/CarbonEnterpriseView.vue'), props: true },
   // 交易市场 Market: every signed-in role (what each sees is the API's to decide).
   { path: '/market', name: 'market', component: () => import('./views/MarketView.vue') },
+  // 竞价拍卖 Auctions: every signed-in role (the bid form and the operator's actions by role).
+  { path: '/auctions', name: 'auctions', component: () => import('./views/AuctionsView.vue') },
+  // 市场监察 Market surveillance: the regulator and the exchange (the page tells other roles so).
+  { path: '/surveillance', name: 'surveillance', component: () => import('./views/SurveillanceView.vue') },
   // Public (no sign-in): the disclosure API needs no token.
   { path: '/disclosure', name: 'disclosure', component: () => import('./views/DisclosureView.vue'), meta: { public: true } },
   { path: '/:pathMatch(.*)*', redirect: '/dashboard' },
