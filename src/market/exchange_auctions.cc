@@ -92,7 +92,16 @@ Status Exchange::CheckCreateAuction(AuctionRequest& request, time_us now_us, Hol
     if (rules.lot_size == 0) rules.lot_size = family.value().lot;
   }
   const std::string problem = AuctionRulesProblem(rules);
-  if (!problem.empty()) return Status::Invalid("invalid_field", problem, RequestFieldOf(problem));
+  if (!problem.empty()) {
+    // The engine names its own fields ("closes_at_us: not after opens_at_us"); say it in the request's.
+    const std::string field = RequestFieldOf(problem);
+    std::string why = problem.substr(problem.find(':'));
+    if (const std::size_t at = why.find("opens_at_us"); at != std::string::npos) why.replace(at, 11, "opens_at");
+    if (const std::size_t at = why.find("min_quantity_per_bidder"); at != std::string::npos) {
+      why.replace(at, 23, "min_bid_quantity");
+    }
+    return Status::Invalid("invalid_field", field + why, field);
+  }
   if (rules.closes_at_us <= now_us) return Status::Invalid("invalid_field", "closes_at must be in the future", "closes_at");
   if (rules.closes_at_us - rules.opens_at_us > kMaxAuctionWindowUs) {
     return Status::Invalid("invalid_field", "a bidding window is at most 31 days", "closes_at");

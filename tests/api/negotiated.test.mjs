@@ -183,7 +183,9 @@ describe('market: block trades and auctions', { timeout: 170_000 }, () => {
     const r0 = await h.holding(R, INST);
     assertError(await create(alu, base), 403, 'forbidden');
     assertError(await create(ex, { ...base, supply: 0 }), 400, 'invalid_field', { field: 'supply' });
-    assertError(await create(ex, { ...base, closes_at: '2026-11-23T03:00:00Z' }), 400, 'invalid_field', { field: 'closes_at' });
+    const early = await create(ex, { ...base, closes_at: '2026-11-23T03:00:00Z' });
+    assertError(early, 400, 'invalid_field', { field: 'closes_at' });
+    assert.equal(early.json.error.message, 'closes_at: not after opens_at', 'the request\'s names, not the engine\'s');
     assertError(await create(ex, { ...base, purpose: 'gift' }), 400, 'invalid_field', { field: 'purpose' });
     assertError(await create(ex, { ...base, supply: 1_001 }), 422, 'insufficient_holding', { field: 'supply' });
     assert.deepEqual(await h.holding(R, INST), r0);

@@ -869,6 +869,7 @@ const zh = {
   marketState: { pre_open: '开盘前', open: '连续交易', halted: '停牌', closed: '收盘' },
   marketSide: { buy: '买入', sell: '卖出' },
   marketAggressor: { buy: '主动买入', sell: '主动卖出' },
+  marketTradeMode: { listing: '挂牌', block: '大宗', auction: '竞价' },
   marketOrderStatus: { open: '挂单中', filled: '全部成交', cancelled: '已撤单', expired: '已过期' },
   marketEndReason: { filled: '全部成交', cancelled: '撤单', self_trade: '自成交防范撤销', expired: '收盘过期', account_stopped: '账户冻结或关闭，已撤回' },
   // 大宗协议交易 与 竞价拍卖 (docs/ui.md, Market pages: block trades; Auction page)
@@ -2039,6 +2040,7 @@ const en = {
   marketState: { pre_open: 'Pre-open', open: 'Open', halted: 'Halted', closed: 'Closed' },
   marketSide: { buy: 'Buy', sell: 'Sell' },
   marketAggressor: { buy: 'Buyer-initiated', sell: 'Seller-initiated' },
+  marketTradeMode: { listing: 'Listing', block: 'Block', auction: 'Auction' },
   marketOrderStatus: { open: 'Open', filled: 'Filled', cancelled: 'Cancelled', expired: 'Expired' },
   marketEndReason: { filled: 'Filled', cancelled: 'Cancelled', self_trade: 'Self-trade prevention', expired: 'Expired at the close', account_stopped: 'Account frozen or closed' },
   // Block agreement trading and auctions 大宗协议交易 与 竞价拍卖 (docs/ui.md)
