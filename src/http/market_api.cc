@@ -16,6 +16,7 @@ namespace greenloop {
 namespace {
 
 using nlohmann::json;
+using market_json::EmptyBody;
 using market_json::IdParam;
 using market_json::LimitParam;
 using market_json::SeesAllOrders;
@@ -170,6 +171,11 @@ Status IdParam(const std::string& text, const char* field, std::int64_t* out) {
   }
   *out = value;
   return Status::OK();
+}
+
+Status EmptyBody(const HttpRequest& r, RequestBody* body) {
+  GL_RETURN_IF_ERROR(RequestBody::Parse(r.body.empty() ? std::string("{}") : r.body, body));
+  return body->OnlyFields({});
 }
 
 Status LimitParam(const HttpRequest& r, int* limit, std::optional<std::int64_t>* before) {
@@ -490,8 +496,7 @@ void Api::RegisterMarketRoutes() {
         std::int64_t id = 0;
         if (st.ok()) st = IdParam(p[0], "id", &id);
         RequestBody body;
-        if (st.ok()) st = RequestBody::Parse(r.body.empty() ? std::string("{}") : r.body, &body);
-        if (st.ok()) st = body.OnlyFields({});
+        if (st.ok()) st = EmptyBody(r, &body);
         if (!st.ok()) return ErrorResponse(st);
         return RunJob(r, principal, CanonicalJson(body.json()), [=, this](WriteContext& ctx) {
           OrderResult result;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/api.h"
+#include "http/request_body.h"
 #include "market/records.h"
 #include "service/registry_service.h"
 
@@ -24,6 +25,8 @@ nlohmann::json TradeJson(const market::MarketTrade& t, const Principal& viewer);
 bool SeesAllOrders(const Principal& p);
 // A positive integer path or query parameter; 400 naming `field` otherwise.
 Status IdParam(const std::string& text, const char* field, std::int64_t* out);
+// The body of a command that takes none: empty or {}.
+Status EmptyBody(const HttpRequest& r, RequestBody* body);
 // ?limit= (1..500) and ?before= (a cursor id).
 Status LimitParam(const HttpRequest& r, int* limit, std::optional<std::int64_t>* before);
 

@@ -17,6 +17,7 @@ namespace {
 using market::AuctionRecord;
 using market::BidRecord;
 using market::BlockProposal;
+using market_json::EmptyBody;
 using market_json::IdParam;
 using market_json::LimitParam;
 using market_json::SeesAllOrders;
@@ -180,11 +181,6 @@ Status AuctionBody(const RequestBody& body, AuctionInput* in) {
   if (value && *value <= 0) return Status::Invalid("invalid_field", "lot must be positive", "lot");
   in->lot = value.value_or(0);
   return Status::OK();
-}
-
-Status EmptyBody(const HttpRequest& r, RequestBody* body) {
-  GL_RETURN_IF_ERROR(RequestBody::Parse(r.body.empty() ? std::string("{}") : r.body, body));
-  return body->OnlyFields({});
 }
 
 bool SeesBlock(const Principal& p, const BlockProposal& b) {
