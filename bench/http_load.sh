@@ -30,7 +30,8 @@
 # Usage: bench/http_load.sh            (after building build/release)
 # Environment: GREENLOOP_BIN (build/release/greenloop), DURATION (10), CONNECTIONS (32),
 #   WRK_THREADS (1), SERVER_THREADS (64), ACCOUNTS (32), BATCH (100), ORDERS (1), ORDER_BATCH (50), WARMUP (2), KEEP (0),
-#   PROFILE (a path: record the server with `perf record` during the single-transfer run; PERF_ARGS, default -g, e.g. "--call-graph dwarf,16384 -F 300").
+#   PROFILE (a path: record the server with `perf record` during one run; PERF_ARGS, default -g, e.g. "--call-graph dwarf,16384 -F 300"),
+#   PROFILE_RUN (which run PROFILE records: transfers (default), batch, orders or order_batch).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,6 +47,7 @@ ORDER_BATCH="${ORDER_BATCH:-50}"
 WARMUP="${WARMUP:-2}"
 KEEP="${KEEP:-0}"
 PROFILE="${PROFILE:-}"
+PROFILE_RUN="${PROFILE_RUN:-transfers}"
 
 for tool in wrk curl jq python3; do
   command -v "$tool" >/dev/null || { echo "http_load: '$tool' is required" >&2; exit 2; }
@@ -340,6 +342,17 @@ report() {
     "" "$R_SERVER_US" "$R_WRK_US" "$R_CEILING" "$(nproc)"
 }
 
+# run_wrk, recorded by perf when the run is PROFILE_RUN.
+run_wrk_profiled() {
+  local perf_pid=""
+  if [[ -n "$PROFILE" && "$1" == "$PROFILE_RUN" ]]; then
+    perf record ${PERF_ARGS:--g} -q -o "$PROFILE" -p "$SERVER_PID" -- sleep "$4" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
+  run_wrk "$@"
+  if [[ -n "$perf_pid" ]]; then wait "$perf_pid" || true; echo "  perf profile of the server during the $1 run: $PROFILE"; fi
+}
+
 echo
 echo "results (each ${DURATION}s, $CONNECTIONS keep-alive connections; latency per request as wrk measures it)"
 TOTAL_ERRORS=0
@@ -351,13 +364,7 @@ TOTAL_ERRORS=$((TOTAL_ERRORS + R_ERR))
 
 if (( WARMUP > 0 )); then run_wrk warmup "$WORK/transfer.lua" /api/v1/transfers "$WARMUP"; fi
 ENTRIES_START="$(curl -fs "$BASE/api/v1/health" | jq -r .entries)"
-PERF_PID=""
-if [[ -n "$PROFILE" ]]; then
-  perf record ${PERF_ARGS:--g} -q -o "$PROFILE" -p "$SERVER_PID" -- sleep "$DURATION" >/dev/null 2>&1 &
-  PERF_PID=$!
-fi
-run_wrk transfers "$WORK/transfer.lua" /api/v1/transfers "$DURATION"
-if [[ -n "$PERF_PID" ]]; then wait "$PERF_PID" || true; echo "  perf profile of the server during the single-transfer run: $PROFILE"; fi
+run_wrk_profiled transfers "$WORK/transfer.lua" /api/v1/transfers "$DURATION"
 ENTRIES_END="$(curl -fs "$BASE/api/v1/health" | jq -r .entries)"
 TRANSFER_RPS=$R_RPS
 TRANSFER_P50=$R_P50
@@ -368,7 +375,7 @@ TRANSFER_ERR=$R_ERR
 TRANSFER_REQ=$R_REQ
 
 if (( BATCH > 0 )); then
-  run_wrk batch "$WORK/batch.lua" /api/v1/transfers "$DURATION"
+  run_wrk_profiled batch "$WORK/batch.lua" /api/v1/transfers "$DURATION"
   report "POST /transfers ($BATCH per request)" "$BATCH"
   TOTAL_ERRORS=$((TOTAL_ERRORS + R_ERR))
 fi
@@ -376,13 +383,13 @@ fi
 if (( ORDERS > 0 )); then
   if (( WARMUP > 0 )); then run_wrk warmup "$WORK/orders.lua" /api/v1/market/orders "$WARMUP"; fi
   ORDER_ENTRIES_START="$(curl -fs "$BASE/api/v1/health" | jq -r .entries)"
-  run_wrk orders "$WORK/orders.lua" /api/v1/market/orders "$DURATION"
+  run_wrk_profiled orders "$WORK/orders.lua" /api/v1/market/orders "$DURATION"
   ORDER_ENTRIES_END="$(curl -fs "$BASE/api/v1/health" | jq -r .entries)"
   ORDER_RPS=$R_RPS; ORDER_P50=$R_P50; ORDER_P99=$R_P99; ORDER_ERR=$R_ERR; ORDER_REQ=$R_REQ
   report "POST /market/orders (1 order)" 1
   TOTAL_ERRORS=$((TOTAL_ERRORS + R_ERR))
   if (( ORDER_BATCH > 0 )); then
-    run_wrk order_batch "$WORK/order_batch.lua" /api/v1/market/orders "$DURATION"
+    run_wrk_profiled order_batch "$WORK/order_batch.lua" /api/v1/market/orders "$DURATION"
     OB_RPS=$(python3 -c "print(f'{$R_RPS * $ORDER_BATCH:.0f}')"); OB_P50=$R_P50; OB_P99=$R_P99; OB_ERR=$R_ERR
     report "POST /market/orders ($ORDER_BATCH per request)" "$ORDER_BATCH"
     TOTAL_ERRORS=$((TOTAL_ERRORS + R_ERR))
