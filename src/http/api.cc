@@ -142,6 +142,7 @@ void Api::RegisterRoutes() {
   Add("GET", v1 + "/stats/activity", "Entries per day and kind", [this](auto& r, auto&) { return Activity(r); });
   RegisterMrvRoutes();
   RegisterCarbonRoutes();
+  RegisterCalcRoutes();
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) {

@@ -67,6 +67,7 @@ class Api {
   void RegisterMarketRoutes();  // market_api.cc
   void RegisterNegotiatedRoutes();  // market_negotiated_api.cc: block trades and auctions
   void RegisterSurveillanceRoutes();  // surveillance_api.cc
+  void RegisterCalcRoutes();  // calc_api.cc: the calculators of `greenloop calc`
 
   // Handlers.
   HttpResponse Health(const HttpRequest&);
