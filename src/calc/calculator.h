@@ -33,6 +33,7 @@ const Calculator* FindCalculator(const std::string& name);
 Calculator ComplianceCalculator();
 Calculator CarryOverCalculator();
 Calculator IndustryAllocationCalculator();
+Calculator EnergyCalculator();
 
 }  // namespace greenloop::calc
 

@@ -11,6 +11,7 @@ const std::vector<Calculator>& Calculators() {
     list.push_back(CarryOverCalculator());
     list.push_back(IndustryAllocationCalculator());
     for (Calculator& c : IndustryCalculators()) list.push_back(std::move(c));
+    list.push_back(EnergyCalculator());
     return list;
   }();
   return all;

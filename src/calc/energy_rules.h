@@ -1,0 +1,26 @@
+// src/calc/energy_rules.h
+//
+// The energy accounting of issue 5 as the calculator layer sees it: the carriers of
+// data/energy/carriers.json, the JSON shape of an enterprise's energy data (one month is a key
+// energy-consuming unit's monthly report, 重点用能单位月报), and the result as JSON. The
+// `energy` calculator and, later, the report endpoints share these.
+#ifndef GREENLOOP_CALC_ENERGY_RULES_H_
+#define GREENLOOP_CALC_ENERGY_RULES_H_
+
+#include <vector>
+
+#include "calc/calculator.h"
+#include "energy/energy_accounting.h"
+
+namespace greenloop::calc {
+
+const std::vector<energy::Carrier>& EnergyCarriersData();
+
+// {"year", "electricity_equal_kgce_per_kwh"?, "months":[{"month","items":[{"carrier","use"?,"quantity","unit",
+// "measured_kcal_per_unit"?,"renewable"?}]}]}; "use" defaults to production. Errors name the path.
+Status ReadEnergyAccountingInput(const Json& input, energy::AccountingInput* out);
+Json EnergyAccountingJson(const energy::AccountingInput& input, const energy::AccountingResult& result);
+
+}  // namespace greenloop::calc
+
+#endif  // GREENLOOP_CALC_ENERGY_RULES_H_
