@@ -34,6 +34,7 @@ Calculator ComplianceCalculator();
 Calculator CarryOverCalculator();
 Calculator IndustryAllocationCalculator();
 Calculator EnergyCalculator();
+Calculator DualControlCalculator();
 
 }  // namespace greenloop::calc
 

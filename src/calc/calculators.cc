@@ -12,6 +12,7 @@ const std::vector<Calculator>& Calculators() {
     list.push_back(IndustryAllocationCalculator());
     for (Calculator& c : IndustryCalculators()) list.push_back(std::move(c));
     list.push_back(EnergyCalculator());
+    list.push_back(DualControlCalculator());
     return list;
   }();
   return all;

@@ -147,6 +147,18 @@ Status JsonInput::Array(const std::string& name, bool required, std::vector<Json
   return Status::OK();
 }
 
+Status JsonInput::Object(const std::string& name, bool required, std::optional<JsonInput>* out) const {
+  out->reset();
+  const Json* field = Field(name);
+  if (field == nullptr) {
+    if (required) return Status::Invalid("missing_field", PathOf(name) + " is required", PathOf(name));
+    return Status::OK();
+  }
+  if (!field->is_object()) return WrongType(PathOf(name), "an object");
+  out->emplace(*field, PathOf(name));
+  return Status::OK();
+}
+
 Json ToJsonNumber(Decimal value) {
   if (value.micros() % Decimal::kOne == 0) return Json(value.micros() / Decimal::kOne);
   return Json(value.ToDouble());

@@ -38,6 +38,8 @@ class JsonInput {
   Status Choice(const std::string& name, const std::vector<std::string>& choices, bool required, std::string* out) const;
   // The array's elements, each wrapped with its path; an absent field is an error when required.
   Status Array(const std::string& name, bool required, std::vector<JsonInput>* out) const;
+  // The field as an object with its path; `out` stays empty when the field is absent and not required.
+  Status Object(const std::string& name, bool required, std::optional<JsonInput>* out) const;
 
  private:
   const Json* Field(const std::string& name) const;
