@@ -35,6 +35,7 @@ Calculator CarryOverCalculator();
 Calculator IndustryAllocationCalculator();
 Calculator EnergyCalculator();
 Calculator DualControlCalculator();
+std::vector<Calculator> EnergyBudgetCalculators();
 
 }  // namespace greenloop::calc
 

@@ -13,6 +13,7 @@ const std::vector<Calculator>& Calculators() {
     for (Calculator& c : IndustryCalculators()) list.push_back(std::move(c));
     list.push_back(EnergyCalculator());
     list.push_back(DualControlCalculator());
+    for (Calculator& c : EnergyBudgetCalculators()) list.push_back(std::move(c));
     return list;
   }();
   return all;

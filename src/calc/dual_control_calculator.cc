@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "calc/calculator.h"
+#include "calc/energy_rules.h"
 #include "calc/json_input.h"
 #include "core/assert.h"
 #include "core/embedded.h"
@@ -40,33 +41,6 @@ const std::vector<energy::DualControlYearRules>& DualControlRulesData() {
   return rules;
 }
 
-// {"value": 1234.5, "unit": "10^4 tce"} in the dimension's base unit (tce, 10^4 yuan, t).
-Status ReadQuantity(const JsonInput& parent, const std::string& name, energy::Dimension dimension, bool required,
-                    std::optional<Decimal>* out) {
-  out->reset();
-  std::optional<JsonInput> q;
-  GL_RETURN_IF_ERROR(parent.Object(name, false, &q));
-  if (!q) {
-    if (!required) return Status::OK();
-    return Status::Invalid("missing_field",
-                           parent.PathOf(name) + " is required as {value, unit}, the unit one of " +
-                               energy::UnitsOf(dimension),
-                           parent.PathOf(name));
-  }
-  GL_RETURN_IF_ERROR(dimension == energy::Dimension::kMoney ? q->ExpectObject({"value", "unit", "prices", "price_base_year"})
-                                                           : q->ExpectObject({"value", "unit"}));
-  Decimal value;
-  GL_RETURN_IF_ERROR(q->RequiredDecimal("value", &value));
-  std::string unit;
-  GL_RETURN_IF_ERROR(q->RequiredString("unit", &unit));
-  Result<Exact> base = energy::ToBase(value, unit, dimension, q->PathOf("unit"));
-  if (!base.ok()) return base.status();
-  std::optional<Decimal> rounded = base.value().Round(6, Rounding::kHalfUp);
-  if (!rounded) return Status::Invalid("out_of_range", "too large in " + unit, q->PathOf("value"));
-  *out = rounded;
-  return Status::OK();
-}
-
 Status ReadGdp(const JsonInput& year, std::optional<int>* price_base, Decimal* out) {
   std::optional<JsonInput> gdp;
   GL_RETURN_IF_ERROR(year.Object("gdp", true, &gdp));
@@ -88,7 +62,7 @@ Status ReadGdp(const JsonInput& year, std::optional<int>* price_base, Decimal* o
   }
   *price_base = base_year;
   std::optional<Decimal> value;
-  GL_RETURN_IF_ERROR(ReadQuantity(year, "gdp", energy::Dimension::kMoney, true, &value));
+  GL_RETURN_IF_ERROR(ReadEnergyQuantity(year, "gdp", energy::Dimension::kMoney, true, &value));
   *out = *value;
   return Status::OK();
 }
@@ -145,7 +119,7 @@ Result<Json> RunDualControl(const Json& input) {
     energy::DualControlPlan::TotalCap cap;
     GL_RETURN_IF_ERROR(c.RequiredInt("year", 2000, 2100, &cap.year));
     std::optional<Decimal> tce;
-    GL_RETURN_IF_ERROR(ReadQuantity(c, "energy", energy::Dimension::kStandardCoal, true, &tce));
+    GL_RETURN_IF_ERROR(ReadEnergyQuantity(c, "energy", energy::Dimension::kStandardCoal, true, &tce));
     cap.tce = *tce;
     plan.total_caps.push_back(cap);
   }
@@ -160,18 +134,18 @@ Result<Json> RunDualControl(const Json& input) {
     energy::DualControlYear year;
     GL_RETURN_IF_ERROR(y.RequiredInt("year", 2000, 2100, &year.year));
     std::optional<Decimal> q;
-    GL_RETURN_IF_ERROR(ReadQuantity(y, "energy", energy::Dimension::kStandardCoal, true, &q));
+    GL_RETURN_IF_ERROR(ReadEnergyQuantity(y, "energy", energy::Dimension::kStandardCoal, true, &q));
     year.energy_tce = *q;
     GL_RETURN_IF_ERROR(ReadGdp(y, &price_base, &year.gdp_10k_yuan));
-    GL_RETURN_IF_ERROR(ReadQuantity(y, "feedstock", energy::Dimension::kStandardCoal, false, &q));
+    GL_RETURN_IF_ERROR(ReadEnergyQuantity(y, "feedstock", energy::Dimension::kStandardCoal, false, &q));
     year.feedstock_tce = q.value_or(Decimal());
-    GL_RETURN_IF_ERROR(ReadQuantity(y, "renewable_electricity", energy::Dimension::kStandardCoal, false, &q));
+    GL_RETURN_IF_ERROR(ReadEnergyQuantity(y, "renewable_electricity", energy::Dimension::kStandardCoal, false, &q));
     year.renewable_electricity_tce = q.value_or(Decimal());
-    GL_RETURN_IF_ERROR(ReadQuantity(y, "nonfossil", energy::Dimension::kStandardCoal, false, &q));
+    GL_RETURN_IF_ERROR(ReadEnergyQuantity(y, "nonfossil", energy::Dimension::kStandardCoal, false, &q));
     year.nonfossil_tce = q.value_or(Decimal());
-    GL_RETURN_IF_ERROR(ReadQuantity(y, "gec_nonfossil", energy::Dimension::kStandardCoal, false, &q));
+    GL_RETURN_IF_ERROR(ReadEnergyQuantity(y, "gec_nonfossil", energy::Dimension::kStandardCoal, false, &q));
     year.gec_nonfossil_tce = q.value_or(Decimal());
-    GL_RETURN_IF_ERROR(ReadQuantity(y, "carbon", energy::Dimension::kMass, false, &year.carbon_t));
+    GL_RETURN_IF_ERROR(ReadEnergyQuantity(y, "carbon", energy::Dimension::kMass, false, &year.carbon_t));
     years.push_back(year);
   }
   Result<energy::DualControlResult> result = energy::AssessDualControl(plan, years, DualControlRulesData(), options);

@@ -113,6 +113,32 @@ Status ReadEnergyAccountingInput(const Json& input, energy::AccountingInput* out
   return Status::OK();
 }
 
+Status ReadEnergyQuantity(const JsonInput& parent, const std::string& name, energy::Dimension dimension, bool required,
+                    std::optional<Decimal>* out) {
+  out->reset();
+  std::optional<JsonInput> q;
+  GL_RETURN_IF_ERROR(parent.Object(name, false, &q));
+  if (!q) {
+    if (!required) return Status::OK();
+    return Status::Invalid("missing_field",
+                           parent.PathOf(name) + " is required as {value, unit}, the unit one of " +
+                               energy::UnitsOf(dimension),
+                           parent.PathOf(name));
+  }
+  GL_RETURN_IF_ERROR(dimension == energy::Dimension::kMoney ? q->ExpectObject({"value", "unit", "prices", "price_base_year"})
+                                                           : q->ExpectObject({"value", "unit"}));
+  Decimal value;
+  GL_RETURN_IF_ERROR(q->RequiredDecimal("value", &value));
+  std::string unit;
+  GL_RETURN_IF_ERROR(q->RequiredString("unit", &unit));
+  Result<Exact> base = energy::ToBase(value, unit, dimension, q->PathOf("unit"));
+  if (!base.ok()) return base.status();
+  std::optional<Decimal> rounded = base.value().Round(6, Rounding::kHalfUp);
+  if (!rounded) return Status::Invalid("out_of_range", "too large in " + unit, q->PathOf("value"));
+  *out = rounded;
+  return Status::OK();
+}
+
 Json EnergyAccountingJson(const energy::AccountingInput& input, const energy::AccountingResult& result) {
   Json months = Json::array();
   for (const energy::MonthResult& m : result.months) {
