@@ -5,27 +5,16 @@
 #include <nlohmann/json.hpp>
 
 #include "core/assert.h"
-#include "core/embedded.h"
+#include "calc/data_file.h"
 
 namespace greenloop::calc {
 namespace {
 
 using json = nlohmann::json;
 
-json ReadData(const std::string& path) {
-  const std::string* text = FindEmbeddedData(path);
-  GL_ASSERT(text != nullptr);
-  json doc = json::parse(*text, nullptr, false);
-  GL_ASSERT(!doc.is_discarded() && doc.contains("items") && doc["items"].is_array());
-  return doc;
-}
+json ReadData(const std::string& path) { return ReadDataFile(path); }
 
-Decimal D(const json& value) {
-  GL_ASSERT(value.is_string());
-  std::optional<Decimal> d = Decimal::Parse(value.get<std::string>());
-  GL_ASSERT(d.has_value());
-  return *d;
-}
+Decimal D(const json& value) { return DataDecimal(value); }
 
 std::optional<Decimal> OptionalD(const json& row, const char* name) {
   if (!row.contains(name) || row[name].is_null()) return std::nullopt;

@@ -8,7 +8,7 @@
 #include "calc/energy_rules.h"
 #include "calc/json_input.h"
 #include "core/assert.h"
-#include "core/embedded.h"
+#include "calc/data_file.h"
 #include "energy/dual_control.h"
 #include "energy/physical_units.h"
 
@@ -17,10 +17,7 @@ namespace {
 
 const std::vector<energy::DualControlYearRules>& DualControlRulesData() {
   static const std::vector<energy::DualControlYearRules> rules = [] {
-    const std::string* text = FindEmbeddedData("data/energy/dual-control-rules.json");
-    GL_ASSERT(text != nullptr);
-    nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
-    GL_ASSERT(!doc.is_discarded() && doc["items"].is_array());
+    const nlohmann::json doc = ReadDataFile("data/energy/dual-control-rules.json");
     std::vector<energy::DualControlYearRules> out;
     for (const nlohmann::json& row : doc["items"]) {
       energy::DualControlYearRules r;
@@ -29,9 +26,8 @@ const std::vector<energy::DualControlYearRules>& DualControlRulesData() {
       r.new_renewable_excluded_from_total = row.at("new_renewable_excluded_from_total").get<bool>();
       r.new_renewable_excluded_from_intensity = row.at("new_renewable_excluded_from_intensity").get<bool>();
       r.nonfossil_excluded = row.at("nonfossil_excluded").get<bool>();
-      std::optional<Decimal> share = Decimal::Parse(row.at("gec_cap_share").get<std::string>());
-      GL_ASSERT(share && !share->is_negative() && *share <= Decimal::FromInt(1));
-      r.gec_cap_share = *share;
+      r.gec_cap_share = DataDecimal(row.at("gec_cap_share"));
+      GL_ASSERT(!r.gec_cap_share.is_negative() && r.gec_cap_share <= Decimal::FromInt(1));
       r.tag = row.at("tag").get<std::string>();
       r.source = row.at("source").get<std::string>();
       out.push_back(std::move(r));

@@ -7,24 +7,17 @@
 #include "calc/energy_rules.h"
 #include "calc/json_input.h"
 #include "core/assert.h"
-#include "core/embedded.h"
+#include "calc/data_file.h"
 #include "energy/energy_budget.h"
 
 namespace greenloop::calc {
 namespace {
 
+// The rule files of this calculator hold one rule each.
 nlohmann::json DataRow(const char* path) {
-  const std::string* text = FindEmbeddedData(path);
-  GL_ASSERT(text != nullptr);
-  nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
-  GL_ASSERT(!doc.is_discarded() && doc["items"].is_array() && doc["items"].size() == 1);
+  const nlohmann::json doc = ReadDataFile(path);
+  GL_ASSERT(doc["items"].size() == 1);
   return doc["items"][0];
-}
-
-Decimal DataDecimal(const nlohmann::json& row, const char* name) {
-  std::optional<Decimal> d = Decimal::Parse(row.at(name).get<std::string>());
-  GL_ASSERT(d.has_value());
-  return *d;
 }
 
 const energy::ReviewRules& ReviewRulesData() {
@@ -32,10 +25,10 @@ const energy::ReviewRules& ReviewRulesData() {
     const nlohmann::json row = DataRow("data/energy/energy-review-rules.json");
     energy::ReviewRules r;
     r.effective_from = row.at("effective_from").get<std::string>();
-    r.provincial_min_tce = DataDecimal(row, "provincial_min_tce");
-    r.exempt_below_tce = DataDecimal(row, "exempt_below_tce");
-    r.exempt_below_kwh = DataDecimal(row, "exempt_below_kwh");
-    r.two_high_guidance_tce = DataDecimal(row, "two_high_guidance_tce");
+    r.provincial_min_tce = DataDecimal(row.at("provincial_min_tce"));
+    r.exempt_below_tce = DataDecimal(row.at("exempt_below_tce"));
+    r.exempt_below_kwh = DataDecimal(row.at("exempt_below_kwh"));
+    r.two_high_guidance_tce = DataDecimal(row.at("two_high_guidance_tce"));
     GL_ASSERT(r.exempt_below_tce < r.provincial_min_tce);
     r.tag = row.at("tag").get<std::string>();
     r.source = row.at("source").get<std::string>();
@@ -48,8 +41,8 @@ const energy::HenanFormula& HenanData() {
   static const energy::HenanFormula formula = [] {
     const nlohmann::json row = DataRow("data/energy/energy-use-rights-rules.json");
     energy::HenanFormula f;
-    f.b_min = DataDecimal(row, "b_min");
-    f.b_max = DataDecimal(row, "b_max");
+    f.b_min = DataDecimal(row.at("b_min"));
+    f.b_max = DataDecimal(row.at("b_max"));
     GL_ASSERT(f.b_min <= f.b_max);
     return f;
   }();

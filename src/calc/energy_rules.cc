@@ -4,17 +4,10 @@
 
 #include "calc/json_input.h"
 #include "core/assert.h"
-#include "core/embedded.h"
+#include "calc/data_file.h"
 
 namespace greenloop::calc {
 namespace {
-
-Decimal DataDecimal(const nlohmann::json& value) {
-  GL_ASSERT(value.is_string());
-  std::optional<Decimal> d = Decimal::Parse(value.get<std::string>());
-  GL_ASSERT(d.has_value());
-  return *d;
-}
 
 energy::Dimension DataDimension(const std::string& name) {
   if (name == "mass") return energy::Dimension::kMass;
@@ -52,10 +45,7 @@ Json TotalsJson(const energy::EnergyTotals& t) {
 
 const std::vector<energy::Carrier>& EnergyCarriersData() {
   static const std::vector<energy::Carrier> carriers = [] {
-    const std::string* text = FindEmbeddedData("data/energy/carriers.json");
-    GL_ASSERT(text != nullptr);
-    nlohmann::json doc = nlohmann::json::parse(*text, nullptr, false);
-    GL_ASSERT(!doc.is_discarded() && doc["items"].is_array());
+    const nlohmann::json doc = ReadDataFile("data/energy/carriers.json");
     std::vector<energy::Carrier> out;
     for (const nlohmann::json& row : doc["items"]) {
       energy::Carrier c;
