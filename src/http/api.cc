@@ -143,6 +143,7 @@ void Api::RegisterRoutes() {
   RegisterMrvRoutes();
   RegisterCarbonRoutes();
   RegisterCalcRoutes();
+  RegisterEnergyRoutes();
 }
 
 HttpResponse Api::Handle(const HttpRequest& request) {

@@ -68,6 +68,7 @@ class Api {
   void RegisterNegotiatedRoutes();  // market_negotiated_api.cc: block trades and auctions
   void RegisterSurveillanceRoutes();  // surveillance_api.cc
   void RegisterCalcRoutes();  // calc_api.cc: the calculators of `greenloop calc`
+  void RegisterEnergyRoutes();  // energy_api.cc: monthly energy reports
 
   // Handlers.
   HttpResponse Health(const HttpRequest&);

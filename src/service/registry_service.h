@@ -100,6 +100,8 @@ class WriteContext {
   // MRV workflow rows; only exclusive jobs (RegistryService::ExecuteExclusive) write them.
   MrvBatch& mrv() { return batch_->mrv; }
   market::MarketBatch& market() { return batch_->market; }
+  // Energy reports; only exclusive jobs write them.
+  std::vector<energy::StoredEnergyReport>& energy_reports() { return batch_->energy_reports; }
   // The observer of the ledger, or nullptr.
   LedgerObserver* observer() { return observer_; }
   void Audit(UserId user, std::string action, std::string target, std::string details_json);

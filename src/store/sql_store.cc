@@ -344,6 +344,7 @@ Status SqlStore::WriteAll(const WriteBatch& b) {
       }));
   if (!b.mrv.empty()) GL_RETURN_IF_ERROR(WriteMrv(b.mrv));
   if (!b.market.empty()) GL_RETURN_IF_ERROR(WriteMarket(b.market));
+  if (!b.energy_reports.empty()) GL_RETURN_IF_ERROR(WriteEnergyReports(b.energy_reports));
   for (const AuditEvent& a : b.audit) rows.push_back({a.at_us, a.user_id, a.action, a.target, a.details_json});
   return run("INSERT INTO audit_log (at_us, user_id, action, target, details) VALUES (?, ?, ?, ?, ?)");
 }

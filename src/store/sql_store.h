@@ -70,6 +70,9 @@ class SqlStore : public Store {
   // Exchange: sql_store_market.cc.
   Status LoadMarket(market::MarketSnapshot* out) override;
   Status ListListings(std::vector<market::Listing>* out) override;
+  Status ListEnergyReports(const EnergyReportFilter& filter, std::vector<energy::StoredEnergyReport>* out) override;
+  Status GetEnergyReport(std::int64_t id, energy::StoredEnergyReport* out) override;
+  Status MaxEnergyReportId(std::int64_t* out) override;
   Status GetListing(const std::string& instrument, market::Listing* out) override;
   Status ListOrders(const market::OrderFilter& filter, std::vector<market::MarketOrder>* out) override;
   Status GetOrder(std::int64_t id, market::MarketOrder* out) override;
@@ -108,6 +111,7 @@ class SqlStore : public Store {
   Status WriteAll(const WriteBatch& batch);
   Status WriteMrv(const MrvBatch& batch);
   Status WriteMarket(const market::MarketBatch& batch);
+  Status WriteEnergyReports(const std::vector<energy::StoredEnergyReport>& reports);
   // Blocks, auctions and bids of a batch (sql_store_market_negotiated.cc).
   static Status WriteNegotiated(SqlConnection& db, const market::MarketBatch& batch);
 

@@ -19,6 +19,7 @@
 #include "core/status.h"
 #include "compliance/records.h"
 #include "market/records.h"
+#include "energy/records.h"
 #include "mrv/records.h"
 #include "registry/model.h"
 
@@ -115,6 +116,16 @@ struct CarbonFilter {
   std::optional<OrgId> org_id;
 };
 
+// Monthly energy reports (energy/records.h): the latest revision of each month unless
+// all_revisions; region: reports of organizations in that league or city.
+struct EnergyReportFilter {
+  std::optional<OrgId> org_id;
+  std::optional<std::string> region;
+  std::optional<int> year;
+  std::optional<int> month;
+  bool all_revisions = false;
+};
+
 // Everything one commit writes. Entries must continue the stored chain; holdings are their
 // new absolute values; records with an id that exists replace it (accounts, instruments).
 struct WriteBatch {
@@ -130,11 +141,12 @@ struct WriteBatch {
   std::vector<AuditEvent> audit;
   MrvBatch mrv;
   market::MarketBatch market;
+  std::vector<energy::StoredEnergyReport> energy_reports;  // written by exclusive jobs only
 
   bool empty() const {
     return entries.empty() && holdings.empty() && families.empty() && instruments.empty() &&
            organizations.empty() && accounts.empty() && users.empty() && tokens.empty() && idempotency.empty() &&
-           audit.empty() && mrv.empty() && market.empty();
+           audit.empty() && mrv.empty() && market.empty() && energy_reports.empty();
   }
   void Clear() { *this = WriteBatch(); }
 };
@@ -254,6 +266,10 @@ class Store {
   virtual Status LoadMarket(market::MarketSnapshot* out) = 0;
   // Every listing, by instrument.
   virtual Status ListListings(std::vector<market::Listing>* out) = 0;
+  // Energy reports (energy/records.h), newest month first, then organization, then revision.
+  virtual Status ListEnergyReports(const EnergyReportFilter& filter, std::vector<energy::StoredEnergyReport>* out) = 0;
+  virtual Status GetEnergyReport(std::int64_t id, energy::StoredEnergyReport* out) = 0;
+  virtual Status MaxEnergyReportId(std::int64_t* out) = 0;
   virtual Status GetListing(const std::string& instrument, market::Listing* out) = 0;
   // Orders matching the filter, newest (largest id) first; filter.limit in 1..1000.
   virtual Status ListOrders(const market::OrderFilter& filter, std::vector<market::MarketOrder>* out) = 0;

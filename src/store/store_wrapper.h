@@ -103,6 +103,13 @@ class StoreWrapper : public Store {
   }
   Status LoadMarket(market::MarketSnapshot* out) override { return target_->LoadMarket(out); }
   Status ListListings(std::vector<market::Listing>* out) override { return target_->ListListings(out); }
+  Status ListEnergyReports(const EnergyReportFilter& filter, std::vector<energy::StoredEnergyReport>* out) override {
+    return target_->ListEnergyReports(filter, out);
+  }
+  Status GetEnergyReport(std::int64_t id, energy::StoredEnergyReport* out) override {
+    return target_->GetEnergyReport(id, out);
+  }
+  Status MaxEnergyReportId(std::int64_t* out) override { return target_->MaxEnergyReportId(out); }
   Status GetListing(const std::string& instrument, market::Listing* out) override {
     return target_->GetListing(instrument, out);
   }
